@@ -1,0 +1,76 @@
+"""Tenants (accounts), their users, and what each user may do.
+
+A user belongs to one account through a membership; the membership names the user's own
+company and roles. A role grants permissions per kind of document: view, create, edit or delete,
+each for the user's own company or for all companies of the account (the reference's model).
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from backroom.accounts.permissions import all_permission_codes
+
+
+class Account(models.Model):
+    """A tenant: one business that uses Backroom. Nothing crosses from one account to another."""
+
+    name = models.CharField(max_length=200)
+    max_stores = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Online-store connections allowed; empty = the setting's default."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Which account they work in is their membership's."""
+
+    @property
+    def account(self) -> Account | None:
+        membership = getattr(self, "membership", None)
+        return membership.account if membership else None
+
+
+class Role(models.Model):
+    """A named set of permission codes, such as `stores.edit.own` (see accounts.permissions)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=100)
+    permissions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="role_name_unique_per_account")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = sorted(set(self.permissions) - all_permission_codes())
+        if unknown:
+            raise ValidationError({"permissions": f"Unknown permission codes: {', '.join(unknown)}"})
+
+
+class Membership(models.Model):
+    """The user's place in an account: the own company, the roles, or everything for the owner."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The user's own company, for the 'own company' permissions.",
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="memberships")
+    is_owner = models.BooleanField(default=False, help_text="Owners may do everything in the account.")
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account}"

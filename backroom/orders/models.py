@@ -1,0 +1,87 @@
+"""Customer orders and their lines."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from backroom.core.numbers import (
+    MONEY_DECIMAL_PLACES,
+    MONEY_MAX_DIGITS,
+    QUANTITY_DECIMAL_PLACES,
+    QUANTITY_MAX_DIGITS,
+)
+
+
+def money_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs)
+
+
+class CustomerOrder(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PROCESSING = "processing", "Processing"
+        ON_HOLD = "on_hold", "On hold"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="orders")
+    number = models.PositiveBigIntegerField()
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    department = models.ForeignKey("companies.Department", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    shipment_date = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    billing_address = models.JSONField(default=dict, blank=True)
+    shipping_address = models.JSONField(default=dict, blank=True)
+    total = money_field(default=0)
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    store_order_id = models.BigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="order_number_unique_per_company"),
+            models.UniqueConstraint(
+                fields=["store", "store_order_id"],
+                condition=Q(store__isnull=False, store_order_id__isnull=False),
+                name="order_unique_per_store_order_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(store__isnull=True) | Q(store_order_id__isnull=False),
+                name="order_from_store_has_store_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.number}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(CustomerOrder, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=500, blank=True, help_text="The name as the order gave it.")
+    quantity = models.DecimalField(max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES)
+    price = money_field()
+    total = money_field()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")
+        ]
+
+    @property
+    def reserved_quantity(self):
+        """Units held for this line now (a reservation row exists only while units are held)."""
+        from decimal import Decimal
+
+        reservation = getattr(self, "reservation", None)
+        return reservation.quantity if reservation else Decimal(0)
