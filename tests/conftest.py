@@ -9,6 +9,13 @@ from backroom.accounts.models import Account, Membership, User
 from backroom.catalog.models import PriceType
 from backroom.companies.models import Company, Department
 
+pytest_plugins = [
+    "tests.inventory.fixtures",
+    "tests.customers.fixtures",
+    "tests.orders.fixtures",
+    "tests.accounts.fixtures",
+]
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -37,7 +44,9 @@ def company(account) -> Company:
 @pytest.fixture
 def other_company(account) -> Company:
     """A second company in the same account."""
-    return Company.objects.create(account=account, name="Acme Wholesale", language="EN", country="DE")
+    return Company.objects.create(
+        account=account, name="Acme Wholesale", language="EN", country="DE"
+    )
 
 
 @pytest.fixture
@@ -84,3 +93,15 @@ def make_user(account, company, *, username: str, permissions: list[str]) -> Use
 
 
 D = Decimal
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need row locks and real concurrency: skipped on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -6,9 +6,10 @@ each for the user's own company or for all companies of the account (the referen
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from backroom.accounts.permissions import all_permission_codes
+from backroom.accounts.permissions import clean_permission_codes
 
 
 class Account(models.Model):
@@ -16,7 +17,9 @@ class Account(models.Model):
 
     name = models.CharField(max_length=200)
     max_stores = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Online-store connections allowed; empty = the setting's default."
+        null=True,
+        blank=True,
+        help_text="Online-store connections allowed; empty = the setting's default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,11 +52,10 @@ class Role(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        unknown = sorted(set(self.permissions) - all_permission_codes())
-        if unknown:
-            raise ValidationError({"permissions": f"Unknown permission codes: {', '.join(unknown)}"})
+        try:
+            self.permissions = clean_permission_codes(self.permissions)
+        except ValidationError as error:
+            raise ValidationError({"permissions": error}) from None
 
 
 class Membership(models.Model):
@@ -70,7 +72,17 @@ class Membership(models.Model):
         help_text="The user's own company, for the 'own company' permissions.",
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="memberships")
-    is_owner = models.BooleanField(default=False, help_text="Owners may do everything in the account.")
+    is_owner = models.BooleanField(
+        default=False, help_text="Owners may do everything in the account."
+    )
 
     def __str__(self) -> str:
         return f"{self.user} in {self.account}"
+
+    def clean(self) -> None:
+        """The own company must be one of the account's: 'own company' rights would otherwise
+        reach into another tenant."""
+        if self.company_id is not None and self.company.account_id != self.account_id:
+            raise ValidationError(
+                {"company": "The company belongs to another account."}, code="foreign_company"
+            )

@@ -13,14 +13,18 @@ from backroom.core.numbers import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 class PriceType(models.Model):
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="price_types")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="price_types"
+    )
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=250, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "name"], name="price_type_name_unique_per_company")
+            models.UniqueConstraint(
+                fields=["company", "name"], name="price_type_name_unique_per_company"
+            )
         ]
 
     def __str__(self) -> str:
@@ -30,7 +34,9 @@ class PriceType(models.Model):
 class Image(models.Model):
     """A catalog picture: a file kept by Backroom, or the address of one elsewhere (as imported)."""
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="images")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="images"
+    )
     file = models.ImageField(upload_to="catalog/%Y/%m/", blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
@@ -54,7 +60,9 @@ class Category(models.Model):
         SUBCATEGORIES = "subcategories"
         BOTH = "both"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="categories")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="categories"
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -63,7 +71,9 @@ class Category(models.Model):
     description = models.TextField(blank=True)
     display = models.CharField(max_length=16, choices=Display.choices, default=Display.DEFAULT)
     menu_order = models.IntegerField(default=0)
-    image = models.ForeignKey(Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    image = models.ForeignKey(
+        Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_store_category = models.BooleanField(
         default=False, help_text="Offered to online stores (those it is linked to)."
     )
@@ -73,7 +83,9 @@ class Category(models.Model):
         ordering = ["menu_order", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "slug"], condition=~Q(slug=""), name="category_slug_unique_per_company"
+                fields=["company", "slug"],
+                condition=~Q(slug=""),
+                name="category_slug_unique_per_company",
             ),
             models.UniqueConstraint(
                 fields=["company", "parent", "name"], name="category_name_unique_among_siblings"
@@ -91,7 +103,9 @@ class Attribute(models.Model):
         NAME_NUM = "name_num"
         ID = "id"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="attributes")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="attributes"
+    )
     name = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120, blank=True, allow_unicode=True)
     description = models.TextField(blank=True)
@@ -103,9 +117,13 @@ class Attribute(models.Model):
     class Meta:
         ordering = ["menu_order", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "name"], name="attribute_name_unique_per_company"),
             models.UniqueConstraint(
-                fields=["company", "slug"], condition=~Q(slug=""), name="attribute_slug_unique_per_company"
+                fields=["company", "name"], name="attribute_name_unique_per_company"
+            ),
+            models.UniqueConstraint(
+                fields=["company", "slug"],
+                condition=~Q(slug=""),
+                name="attribute_slug_unique_per_company",
             ),
         ]
 
@@ -123,9 +141,13 @@ class Term(models.Model):
     class Meta:
         ordering = ["menu_order", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["attribute", "name"], name="term_name_unique_per_attribute"),
             models.UniqueConstraint(
-                fields=["attribute", "slug"], condition=~Q(slug=""), name="term_slug_unique_per_attribute"
+                fields=["attribute", "name"], name="term_name_unique_per_attribute"
+            ),
+            models.UniqueConstraint(
+                fields=["attribute", "slug"],
+                condition=~Q(slug=""),
+                name="term_slug_unique_per_attribute",
             ),
         ]
 
@@ -155,7 +177,9 @@ class Product(models.Model):
         NOTIFY = "notify", "Allow, but notify the customer"
         YES = "yes", "Allow"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="products")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="products"
+    )
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.SIMPLE)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="variations"
@@ -166,16 +190,22 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     description_html = models.TextField(blank=True)
     description_format = models.CharField(
-        max_length=5, choices=TextFormat.choices, default=TextFormat.PLAIN,
+        max_length=5,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
         help_text="Which description the stores get.",
     )
     short_description = models.TextField(blank=True)
     short_description_html = models.TextField(blank=True)
     short_description_format = models.CharField(
-        max_length=5, choices=TextFormat.choices, default=TextFormat.PLAIN,
+        max_length=5,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
         help_text="Which short description the stores get.",
     )
-    stock_status = models.CharField(max_length=16, choices=StockStatus.choices, default=StockStatus.IN_STOCK)
+    stock_status = models.CharField(
+        max_length=16, choices=StockStatus.choices, default=StockStatus.IN_STOCK
+    )
     manage_stock = models.BooleanField(default=False)
     backorders = models.CharField(max_length=8, choices=Backorders.choices, default=Backorders.NO)
     sold_individually = models.BooleanField(default=False)
@@ -194,10 +224,13 @@ class Product(models.Model):
         ordering = ["menu_order", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "sku"], condition=~Q(sku=""), name="product_sku_unique_per_company"
+                fields=["company", "sku"],
+                condition=~Q(sku=""),
+                name="product_sku_unique_per_company",
             ),
             models.CheckConstraint(
-                condition=Q(type="variation", parent__isnull=False) | (~Q(type="variation") & Q(parent__isnull=True)),
+                condition=Q(type="variation", parent__isnull=False)
+                | (~Q(type="variation") & Q(parent__isnull=True)),
                 name="product_parent_iff_variation",
             ),
         ]
@@ -209,7 +242,9 @@ class Product(models.Model):
 class ProductAttribute(models.Model):
     """An attribute as one product uses it, with the terms the product offers."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="product_attributes")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="product_attributes"
+    )
     attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
     position = models.IntegerField(default=0)
     visible = models.BooleanField(default=True)
@@ -219,34 +254,57 @@ class ProductAttribute(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "attribute"], name="product_attribute_unique")
+            models.UniqueConstraint(
+                fields=["product", "attribute"], name="product_attribute_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.attribute}"
 
 
 class DefaultAttribute(models.Model):
     """The term a variable product's form starts with; no term means "any"."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="default_attributes")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="default_attributes"
+    )
     attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["product", "attribute"], name="default_attribute_unique")
+            models.UniqueConstraint(
+                fields=["product", "attribute"], name="default_attribute_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.attribute} = {self.term or 'any'}"
 
 
 class VariationAttribute(models.Model):
     """The term a variation has for one of its parent's variation attributes; none means "any"."""
 
-    variation = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variation_attributes")
+    variation = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variation_attributes"
+    )
     attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["variation", "attribute"], name="variation_attribute_unique")
+            models.UniqueConstraint(
+                fields=["variation", "attribute"], name="variation_attribute_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.variation} · {self.attribute} = {self.term or 'any'}"
 
 
 class ProductImage(models.Model):
@@ -260,6 +318,9 @@ class ProductImage(models.Model):
             models.UniqueConstraint(fields=["product", "image"], name="product_image_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product} · image {self.position}"
+
 
 class ProductPrice(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
@@ -271,6 +332,9 @@ class ProductPrice(models.Model):
             models.UniqueConstraint(fields=["product", "price_type"], name="product_price_unique"),
             models.CheckConstraint(condition=Q(value__gte=0), name="product_price_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.price_type}: {self.value}"
 
 
 class Translation(models.Model):
@@ -294,8 +358,13 @@ class CategoryTranslation(Translation):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["category", "language"], name="category_translation_unique")
+            models.UniqueConstraint(
+                fields=["category", "language"], name="category_translation_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.category} [{self.language}]"
 
 
 class AttributeTranslation(Translation):
@@ -305,8 +374,13 @@ class AttributeTranslation(Translation):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["attribute", "language"], name="attribute_translation_unique")
+            models.UniqueConstraint(
+                fields=["attribute", "language"], name="attribute_translation_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute} [{self.language}]"
 
 
 class TermTranslation(Translation):
@@ -320,6 +394,9 @@ class TermTranslation(Translation):
             models.UniqueConstraint(fields=["term", "language"], name="term_translation_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.term} [{self.language}]"
+
 
 class ProductTranslation(Translation):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="translations")
@@ -332,5 +409,10 @@ class ProductTranslation(Translation):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["product", "language"], name="product_translation_unique")
+            models.UniqueConstraint(
+                fields=["product", "language"], name="product_translation_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product} [{self.language}]"

@@ -13,7 +13,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class Company(models.Model):
-    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="companies")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="companies"
+    )
     name = models.CharField(max_length=250)
     language = models.CharField(
         max_length=2,
@@ -51,7 +53,9 @@ class Department(models.Model):
     class Meta:
         ordering = ["menu_order", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "name"], name="department_name_unique_per_company")
+            models.UniqueConstraint(
+                fields=["company", "name"], name="department_name_unique_per_company"
+            )
         ]
 
     def __str__(self) -> str:
@@ -70,3 +74,6 @@ class DocumentCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "kind"], name="document_counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.last_number}"

@@ -9,7 +9,9 @@ class Customer(models.Model):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="customers")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="customers"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(max_length=500)
     email = models.CharField(max_length=320, blank=True)
@@ -19,11 +21,17 @@ class Customer(models.Model):
     billing_address = models.JSONField(default=dict, blank=True)
     shipping_address = models.JSONField(default=dict, blank=True)
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "stores.Store",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The online store this customer first came from.",
     )
     store_customer_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The customer's id in that store (WooCommerce customer id)."
+        null=True,
+        blank=True,
+        help_text="The customer's id in that store (WooCommerce customer id).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

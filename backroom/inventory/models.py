@@ -21,14 +21,23 @@ def quantity_field(**kwargs) -> models.DecimalField:
 class StockLevel(models.Model):
     """On-hand quantity of a product in a department. The row is what concurrent writers lock."""
 
-    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="stock_levels")
-    department = models.ForeignKey("companies.Department", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="stock_levels"
+    )
+    department = models.ForeignKey(
+        "companies.Department", on_delete=models.CASCADE, related_name="+"
+    )
     on_hand = quantity_field(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["product", "department"], name="stock_level_unique")
+            models.UniqueConstraint(fields=["product", "department"], name="stock_level_unique"),
+            # The services keep on-hand at or above the reserved units; the database backs it.
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_level_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.on_hand} of product {self.product_id} in department {self.department_id}"
 
 
 class StockDocument(models.Model):
@@ -36,8 +45,12 @@ class StockDocument(models.Model):
         RECEIPT = "receipt", "Receipt"
         WRITE_OFF = "write_off", "Write-off"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="stock_documents")
-    department = models.ForeignKey("companies.Department", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="stock_documents"
+    )
+    department = models.ForeignKey(
+        "companies.Department", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     number = models.PositiveBigIntegerField()
     is_completed = models.BooleanField(default=False)
@@ -51,7 +64,9 @@ class StockDocument(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "kind", "number"], name="stock_document_number_unique")
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"], name="stock_document_number_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -74,18 +89,30 @@ class StockDocumentLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="stock_line_quantity_positive")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of product {self.product_id}"
+
 
 class Reservation(models.Model):
     """Units of one product in one department held for an order line. Releasing deletes it."""
 
-    order_line = models.OneToOneField("orders.OrderLine", on_delete=models.CASCADE, related_name="reservation")
+    order_line = models.OneToOneField(
+        "orders.OrderLine", on_delete=models.CASCADE, related_name="reservation"
+    )
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey("companies.Department", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "companies.Department", on_delete=models.CASCADE, related_name="+"
+    )
     quantity = quantity_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["product", "department"], name="reservation_product_dept")]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="reservation_quantity_positive"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of product {self.product_id} for order line {self.order_line_id}"

@@ -13,7 +13,9 @@ from backroom.core.numbers import (
 
 
 def money_field(**kwargs) -> models.DecimalField:
-    return models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs)
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
+    )
 
 
 class CustomerOrder(models.Model):
@@ -26,11 +28,19 @@ class CustomerOrder(models.Model):
         REFUNDED = "refunded", "Refunded"
         FAILED = "failed", "Failed"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="orders")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="orders"
+    )
     number = models.PositiveBigIntegerField()
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
-    department = models.ForeignKey("companies.Department", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders"
+    )
+    department = models.ForeignKey(
+        "companies.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     shipment_date = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
@@ -48,7 +58,9 @@ class CustomerOrder(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "number"], name="order_number_unique_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "number"], name="order_number_unique_per_company"
+            ),
             models.UniqueConstraint(
                 fields=["store", "store_order_id"],
                 condition=Q(store__isnull=False, store_order_id__isnull=False),
@@ -68,7 +80,9 @@ class OrderLine(models.Model):
     order = models.ForeignKey(CustomerOrder, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=500, blank=True, help_text="The name as the order gave it.")
-    quantity = models.DecimalField(max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES)
+    quantity = models.DecimalField(
+        max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES
+    )
     price = money_field()
     total = money_field()
 
@@ -77,6 +91,9 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name or self.product_id}"
 
     @property
     def reserved_quantity(self):

@@ -11,16 +11,24 @@ class Store(models.Model):
         CREATE_NEW = "create_new", "Create a new customer"
         USE_DEFAULT = "use_default", "Use the default customer"
 
-    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="stores")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="stores"
+    )
     name = models.CharField(max_length=250)
     language = models.CharField(max_length=2, validators=[two_letters])
     is_let_sync = models.BooleanField("connection allowed", default=True)
-    regular_price_type = models.ForeignKey("catalog.PriceType", on_delete=models.PROTECT, related_name="+")
+    regular_price_type = models.ForeignKey(
+        "catalog.PriceType", on_delete=models.PROTECT, related_name="+"
+    )
     sale_price_type = models.ForeignKey(
         "catalog.PriceType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    orders_department = models.ForeignKey("companies.Department", on_delete=models.PROTECT, related_name="+")
-    order_creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    orders_department = models.ForeignKey(
+        "companies.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    order_creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     if_customer_not_found = models.CharField(
         max_length=11, choices=IfCustomerNotFound.choices, default=IfCustomerNotFound.CREATE_NEW
     )
@@ -31,7 +39,9 @@ class Store(models.Model):
     auto_reserve = models.BooleanField(default=False)
     departments = models.ManyToManyField("companies.Department", related_name="stores", blank=True)
     is_deleted = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,16 @@
+"""Errors of the orders app, with stable codes."""
+
+
+class OrderError(Exception):
+    code = "order_error"
+
+
+class InvalidOrder(OrderError):
+    """The data given for an order cannot be stored; `errors` maps each field (lines as
+    `lines[2].price`) to why."""
+
+    code = "invalid_order"
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {reason}" for field, reason in errors.items()))
