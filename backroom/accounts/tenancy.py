@@ -38,6 +38,7 @@ COMPANY_PATHS: dict[str, str] = {
     "inventory.stockdocumentline": "document__company",
     "inventory.reservation": "order_line__order__company",
     "orders.orderline": "order__company",
+    "stores.syncstate": "store__company",
 }
 
 

@@ -1,7 +1,14 @@
-"""The online-store connection document: one per WooCommerce store and language."""
+"""The online-store connection document (one per WooCommerce store and language), what each
+store carries, and the per-store sync state of every catalog item.
+
+The secret key is never stored in clear: `key_digest` (HMAC) finds the store from the key a
+plugin sends, `key_ciphertext` (Fernet) lets users allowed to edit the store see it again
+(stores.keys).
+"""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 from backroom.companies.models import two_letters
 
@@ -15,8 +22,21 @@ class Store(models.Model):
         "companies.Company", on_delete=models.PROTECT, related_name="stores"
     )
     name = models.CharField(max_length=250)
-    language = models.CharField(max_length=2, validators=[two_letters])
+    language = models.CharField(
+        max_length=2,
+        validators=[two_letters],
+        help_text="The store gets the catalog's texts in this language (two letters).",
+    )
+    # Connection
+    key_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    key_ciphertext = models.TextField(blank=True, editable=False)
+    allowed_addresses = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="IPv4/IPv6 addresses and CIDR ranges the store may call from.",
+    )
     is_let_sync = models.BooleanField("connection allowed", default=True)
+    # Orders
     regular_price_type = models.ForeignKey(
         "catalog.PriceType", on_delete=models.PROTECT, related_name="+"
     )
@@ -36,17 +56,91 @@ class Store(models.Model):
         "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     days_to_shipment = models.PositiveSmallIntegerField(default=1)
+    # Inventory
     auto_reserve = models.BooleanField(default=False)
-    departments = models.ManyToManyField("companies.Department", related_name="stores", blank=True)
+    departments = models.ManyToManyField(
+        "companies.Department",
+        related_name="stores",
+        blank=True,
+        help_text="The store shows the sum of the unreserved stock of these departments.",
+    )
+    # What the store carries: categories (and so their products) and attributes (and so terms).
+    categories = models.ManyToManyField("catalog.Category", related_name="stores", blank=True)
+    attributes = models.ManyToManyField("catalog.Attribute", related_name="stores", blank=True)
+    # Document
     is_deleted = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sale_price_type__isnull=True)
+                | ~Q(sale_price_type=F("regular_price_type")),
+                name="store_sale_price_type_differs",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_to_shipment__lte=365), name="store_days_to_shipment_max"
+            ),
+            models.CheckConstraint(
+                condition=~Q(if_customer_not_found="use_default")
+                | Q(default_customer__isnull=False),
+                name="store_default_customer_when_used",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.language = self.language.upper()
+        super().save(*args, **kwargs)
+
+
+class SyncState(models.Model):
+    """One catalog item as one store knows it: the store's (WooCommerce) id for it, and versions.
+
+    `version` grows each time the item changes in a way the store must see
+    (stores.sync.bump_sync_version, the one function that does it). A GET remembers the version
+    it served in `served_version`; an id report confirms only that version. So a change made
+    between a GET and its report keeps the item waiting (version > confirmed_version).
+    An item the store carries but has no row yet has never been sent: it needs sync too.
+    """
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category"
+        ATTRIBUTE = "attribute"
+        TERM = "term"
+        PRODUCT = "product"
+        VARIATION = "variation"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_states")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    item_id = models.BigIntegerField()
+    woo_id = models.BigIntegerField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(default=1)
+    served_version = models.PositiveBigIntegerField(default=0)
+    confirmed_version = models.PositiveBigIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "kind", "item_id"], name="sync_state_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["store", "kind", "woo_id"], name="sync_state_woo_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.kind} {self.item_id} → {self.woo_id}"
+
+    @property
+    def needs_sync(self) -> bool:
+        return self.version > self.confirmed_version

@@ -28,7 +28,7 @@ from backroom.companies.models import Company, Department, DocumentCounter
 from backroom.customers.models import Customer
 from backroom.inventory.models import Reservation, StockDocument, StockDocumentLine, StockLevel
 from backroom.orders.models import CustomerOrder, OrderLine
-from backroom.stores.models import Store
+from backroom.stores.models import Store, SyncState
 
 RIVAL = "RIVALMARK"
 """In every text of the rival account's rows: a page that shows it has leaked."""
@@ -145,6 +145,7 @@ def build_company_data(company: Company, *, tag: str, creator: User) -> CompanyD
         order_line=order_line, product=product, department=department, quantity=Decimal(2)
     )
     DocumentCounter.objects.create(company=company, kind=f"{tag}-counter", last_number=1)
+    SyncState.objects.create(store=store, kind=SyncState.Kind.PRODUCT, item_id=product.pk)
     return CompanyData(
         company=company,
         department=department,
