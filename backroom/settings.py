@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # its templates and static files: the API docs page without a CDN
+    "django_htmx",
     "backroom.accounts",
     "backroom.companies",
     "backroom.catalog",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -134,10 +137,33 @@ EMAIL_HOST = env("BACKROOM_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("BACKROOM_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env("BACKROOM_FROM_EMAIL", "backroom@localhost")
 
+# Online-store connections (README, "Configuration").
+BACKROOM_STORE_KEY_SECRET = env("BACKROOM_STORE_KEY_SECRET")
+"""Master secret for store keys' digests and encryption; empty = derived from SECRET_KEY."""
+BACKROOM_TRUSTED_PROXIES = env_list("BACKROOM_TRUSTED_PROXIES", "")
+"""Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; none by default."""
+BACKROOM_MAX_STORES_PER_ACCOUNT = int(env("BACKROOM_MAX_STORES_PER_ACCOUNT", "10"))
+BACKROOM_PUBLIC_URL = env("BACKROOM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+"""The address stores reach Backroom at: the "Store API address" shown to users."""
+
+# Every handler redacts secrets (backroom.core.logging). Django's own default handlers (a
+# console for DEBUG, mail to ADMINS with the full request) are replaced: "django" and
+# "django.server" log through the root handler like everything else.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "backroom.core.logging.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": env("BACKROOM_LOG_LEVEL", "INFO")},
 }

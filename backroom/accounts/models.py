@@ -86,3 +86,25 @@ class Membership(models.Model):
             raise ValidationError(
                 {"company": "The company belongs to another account."}, code="foreign_company"
             )
+
+
+class ApiToken(models.Model):
+    """A secret that lets a program call the JSON API as `user` (`Authorization: Bearer ...`).
+
+    Only a SHA-256 digest of the token is kept (accounts.tokens): the clear token is shown once,
+    when it is made. A revoked token stays, so that the list shows what existed and when it was
+    last used."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'stock sync'.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["user", "name", "id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

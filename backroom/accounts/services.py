@@ -7,13 +7,19 @@ argument that is wrong, so that a command or a form can show it as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from backroom.accounts.models import Account, Membership, Role, User
+from backroom.accounts.errors import NotFound
+from backroom.accounts.models import Account, ApiToken, Membership, Role, User
 from backroom.accounts.permissions import clean_permission_codes
+from backroom.accounts.selectors import account_id_of, parse_id
+from backroom.accounts.tokens import generate_token, looks_like_token, token_digest
 from backroom.companies.models import Company
 
 
@@ -125,3 +131,58 @@ def _create_user(*, username: str, password: str, email: str) -> User:
             {"username": "A user with that username already exists."}, code="unique"
         ) from None
     return user
+
+
+# How stale `ApiToken.last_used_at` may get: a write on every API call would serialise the calls
+# of one token on SQLite for a date that nobody needs to the second.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for `user`; returns the row and the clear token, which is not kept and
+    so must be shown to the caller now or never."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the token."})
+    raw = generate_token()
+    token = ApiToken(user=user, name=name, digest=token_digest(raw))
+    token.full_clean(exclude=["digest"])
+    token.save()
+    return token, raw
+
+
+def revoke_api_token(*, user: User, token_id: object) -> ApiToken:
+    """Revoke one of `user`'s tokens; an account's owner may also revoke its members' tokens.
+    Any other id (missing, someone else's) is NotFound. Revoking twice is harmless."""
+    token_pk = parse_id(token_id)
+    if token_pk is None:
+        raise NotFound(model="API token")
+    visible = Q(user=user)
+    membership = getattr(user, "membership", None)
+    if user.is_active and membership is not None and membership.is_owner:
+        visible |= Q(user__membership__account_id=account_id_of(user))
+    token = ApiToken.objects.filter(visible, pk=token_pk).first()
+    if token is None:
+        raise NotFound(model="API token")
+    if not token.revoked:
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+    return token
+
+
+def authenticate_token(raw: object) -> User | None:
+    """The active user whose live token `raw` is, else None. Anything not shaped like a token
+    is refused without a query; a hit refreshes `last_used_at` (to the minute)."""
+    if not looks_like_token(raw):
+        return None
+    token = (
+        ApiToken.objects.select_related("user__membership")
+        .filter(digest=token_digest(raw), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

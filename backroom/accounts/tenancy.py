@@ -19,6 +19,7 @@ ACCOUNT_PATHS: dict[str, str] = {
     "accounts.role": "account",
     "accounts.membership": "account",
     "accounts.user": "membership__account",
+    "accounts.apitoken": "user__membership__account",
 }
 
 # Models whose company is not their own `company` field: path to the company.

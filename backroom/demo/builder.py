@@ -8,6 +8,11 @@ admin's user name.
 The catalog is the project's own: `data/catalog.csv` in WooCommerce's export layout, loaded by the
 WooCommerce importer (its Stock column is received into the Warehouse), `data/translations-de.json`
 for the German texts, and SHOP_FLOOR_STOCK for the second department.
+
+Two online-store connections come with it, one per language ("Demo Shop EN", "Demo Shop DE"),
+each allowing calls from this machine (127.0.0.1 and ::1) and carrying the whole catalog, so a
+WooCommerce test site with the plugin can connect at once. Their keys are printed: that is the
+point of a demo, and a second run prints the same keys.
 """
 
 import json
@@ -27,6 +32,19 @@ from backroom.companies.models import Company, Department
 from backroom.core.numbers import quantize_quantity
 from backroom.inventory.models import StockLevel
 from backroom.inventory.services import set_on_hand
+from backroom.stores.errors import StoreKeyUnavailable, StoreLimitReached
+from backroom.stores.models import Store
+from backroom.stores.selectors import store_api_url
+from backroom.stores.services import (
+    StoreInput,
+    create_store,
+    link_attributes,
+    link_categories,
+    regenerate_key,
+    restore_stores,
+    reveal_key,
+    update_store,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOG_CSV = DATA_DIR / "catalog.csv"
@@ -41,6 +59,8 @@ WAREHOUSE = "Warehouse"
 SHOP_FLOOR = "Shop floor"
 RETAIL = "Retail"
 SALE = "Sale"
+STORE_NAME = "Demo Shop {language}"
+STORE_ADDRESSES = ["127.0.0.1", "::1"]
 
 SHOP_FLOOR_STOCK = {
     "demo-tshirt-red-m": Decimal(4),
@@ -69,6 +89,8 @@ class Demo:
     translation_language: str
     catalog: dict[str, int]
     stock: dict[str, Decimal]
+    stores: list[tuple[Store, str]]
+    """Each connection and its key in clear."""
 
     def as_json(self) -> dict:
         return {
@@ -80,6 +102,16 @@ class Demo:
             "languages": [self.company.language, self.translation_language],
             "catalog": self.catalog,
             "stock": {name: str(units) for name, units in self.stock.items()},
+            "stores": [
+                {
+                    "id": store.pk,
+                    "name": store.name,
+                    "language": store.language,
+                    "api_url": store_api_url(),
+                    "secret_key": key,
+                }
+                for store, key in self.stores
+            ],
         }
 
 
@@ -103,6 +135,16 @@ def build_demo() -> Demo:
         )
         _stock_shop_floor(company=company, department=departments[SHOP_FLOOR], admin=admin)
         language = _translate_catalog(company=company)
+        stores = [
+            _ensure_store(
+                company=company,
+                admin=admin,
+                language=store_language,
+                departments=departments,
+                price_types=price_types,
+            )
+            for store_language in (company.language, language)
+        ]
     return Demo(
         account=account,
         company=company,
@@ -113,6 +155,7 @@ def build_demo() -> Demo:
         translation_language=language,
         catalog=_count_catalog(company=company),
         stock={name: _units_on_hand(department=d) for name, d in departments.items()},
+        stores=stores,
     )
 
 
@@ -167,6 +210,55 @@ def _ensure_department(*, company: Company, name: str) -> Department:
 def _ensure_price_type(*, company: Company, name: str) -> PriceType:
     price_type, _ = PriceType.objects.get_or_create(company=company, name=name)
     return price_type
+
+
+def _ensure_store(
+    *,
+    company: Company,
+    admin: User,
+    language: str,
+    departments: dict[str, Department],
+    price_types: dict[str, PriceType],
+) -> tuple[Store, str]:
+    """The demo's connection in `language`, with its key: made by create_store the first time,
+    found by name afterwards and brought back to the published settings (restored if deleted;
+    unchanged settings are not written). Its key stays the same unless it can no longer be
+    read (the key secret changed), when a new one is made. Every category and attribute of the
+    company is linked (links already there keep their sync state)."""
+    data = StoreInput(
+        company_id=company.pk,
+        name=STORE_NAME.format(language=language),
+        language=language,
+        allowed_addresses=STORE_ADDRESSES,
+        is_let_sync=True,
+        regular_price_type_id=price_types[RETAIL].pk,
+        sale_price_type_id=price_types[SALE].pk,
+        orders_department_id=departments[WAREHOUSE].pk,
+        order_creator_id=admin.pk,
+        if_customer_not_found=Store.IfCustomerNotFound.CREATE_NEW,
+        default_customer_id=None,
+        days_to_shipment=1,
+        auto_reserve=False,
+        department_ids=[department.pk for department in departments.values()],
+    )
+    store = Store.objects.filter(company=company, name=data.name).order_by("pk").first()
+    try:
+        if store is None:
+            store, key = create_store(user=admin, data=data)
+        else:
+            restore_stores(user=admin, store_ids=[store.pk])
+            store = update_store(user=admin, store_id=store.pk, data=data).store
+            try:
+                key = reveal_key(user=admin, store_id=store.pk)
+            except StoreKeyUnavailable:
+                key = regenerate_key(user=admin, store_id=store.pk)
+    except StoreLimitReached as error:
+        raise DemoError(f"The demo account cannot have another connection: {error}") from None
+    category_ids = list(Category.objects.filter(company=company).values_list("pk", flat=True))
+    link_categories(user=admin, store_ids=[store.pk], category_ids=category_ids, mode="add")
+    attribute_ids = list(Attribute.objects.filter(company=company).values_list("pk", flat=True))
+    link_attributes(user=admin, store_ids=[store.pk], attribute_ids=attribute_ids, mode="add")
+    return store, key
 
 
 def _import_catalog(

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from backroom.accounts.models import Membership, User
+from backroom.accounts.services import create_api_token
 from backroom.catalog.models import (
     Attribute,
     AttributeTranslation,
@@ -146,6 +147,7 @@ def build_company_data(company: Company, *, tag: str, creator: User) -> CompanyD
     )
     DocumentCounter.objects.create(company=company, kind=f"{tag}-counter", last_number=1)
     SyncState.objects.create(store=store, kind=SyncState.Kind.PRODUCT, item_id=product.pk)
+    create_api_token(user=creator, name=f"{tag} token")
     return CompanyData(
         company=company,
         department=department,

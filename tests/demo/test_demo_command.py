@@ -24,6 +24,7 @@ from backroom.catalog.models import (
 )
 from backroom.companies.models import Company, Department
 from backroom.inventory.models import StockDocument, StockDocumentLine, StockLevel
+from backroom.stores.models import Store, SyncState
 
 D = Decimal
 
@@ -51,7 +52,8 @@ SHOP_FLOOR_STOCK = {
 COUNTED = [
     Account, Membership, User, Company, Department, PriceType, Category, Attribute, Term, Product,
     ProductAttribute, VariationAttribute, ProductPrice, CategoryTranslation, AttributeTranslation,
-    TermTranslation, ProductTranslation, StockLevel, StockDocument, StockDocumentLine,
+    TermTranslation, ProductTranslation, StockLevel, StockDocument, StockDocumentLine, Store,
+    SyncState,
 ]  # fmt: skip
 
 
@@ -128,7 +130,8 @@ def test_second_run_finds_the_same_rows_and_changes_nothing(demo):
     def state():
         password_hash = User.objects.get(username="demo-admin").password
         stock = {name: on_hand(pk) for name, pk in demo["departments"].items()}
-        return counts(), prices(company_id), stock, password_hash
+        stores = list(Store.objects.order_by("pk").values())
+        return counts(), prices(company_id), stock, password_hash, stores
 
     before = state()
 
@@ -264,3 +267,132 @@ def test_a_foreign_user_with_the_admins_name_is_left_alone(db):
 
     assert not Account.objects.exists()
     assert User.objects.get(username="demo-admin").check_password("someone-else-123")
+
+
+# -- online stores -------------------------------------------------------------------------------
+
+
+def test_two_stores_with_keys_that_find_them(demo):
+    from backroom.stores.keys import looks_like_key
+    from backroom.stores.services import find_store_by_key
+
+    assert [(s["name"], s["language"]) for s in demo["stores"]] == [
+        ("Demo Shop EN", "EN"),
+        ("Demo Shop DE", "DE"),
+    ]
+    for entry in demo["stores"]:
+        assert set(entry) == {"id", "name", "language", "api_url", "secret_key"}
+        assert entry["api_url"] == "http://127.0.0.1:8000/api/public/woo_v3"
+        assert looks_like_key(entry["secret_key"])
+        assert find_store_by_key(entry["secret_key"]).pk == entry["id"]
+    assert demo["stores"][0]["secret_key"] != demo["stores"][1]["secret_key"]
+
+
+def test_store_settings(demo):
+    from backroom.stores.models import Store
+
+    admin = User.objects.get(username="demo-admin")
+    for entry in demo["stores"]:
+        store = Store.objects.get(pk=entry["id"])
+        assert (
+            store.company_id,
+            store.allowed_addresses,
+            store.is_let_sync,
+            store.regular_price_type_id,
+            store.sale_price_type_id,
+            store.orders_department_id,
+            store.order_creator_id,
+            store.created_by_id,
+            store.if_customer_not_found,
+            store.is_deleted,
+        ) == (
+            demo["company_id"],
+            ["127.0.0.1", "::1"],
+            True,
+            demo["price_types"]["Retail"],
+            demo["price_types"]["Sale"],
+            demo["departments"]["Warehouse"],
+            admin.pk,
+            admin.pk,
+            "create_new",
+            False,
+        )
+        assert set(store.departments.values_list("pk", flat=True)) == set(
+            demo["departments"].values()
+        )
+        assert store.categories.count() == 5
+        assert not store.categories.filter(is_store_category=False).exists()
+        assert sorted(store.attributes.values_list("name", flat=True)) == ["Colour", "Size"]
+
+
+def test_stores_carry_the_whole_catalog(demo):
+    from backroom.stores.models import Store
+    from backroom.stores.selectors import carried_products, carried_variations
+
+    for entry in demo["stores"]:
+        store = Store.objects.get(pk=entry["id"])
+        assert carried_products(store=store).count() == 6
+        assert carried_variations(store=store).count() == 6
+
+
+def test_second_run_keeps_keys_and_sync_state(demo):
+    from backroom.stores.models import Store, SyncState
+
+    store = Store.objects.get(pk=demo["stores"][0]["id"])
+    category = store.categories.first()
+    SyncState.objects.create(store=store, kind="category", item_id=category.pk, woo_id=77)
+
+    again = json.loads(run_demo("--json"))
+
+    assert again["stores"] == demo["stores"]
+    assert SyncState.objects.get(store=store, item_id=category.pk).woo_id == 77
+    assert Store.objects.count() == 2
+
+
+def test_second_run_restores_and_resets_a_changed_store(demo):
+    from backroom.stores.models import Store
+
+    Store.objects.filter(pk=demo["stores"][1]["id"]).update(
+        is_deleted=True, name="Demo Shop DE", allowed_addresses=["10.0.0.1"], is_let_sync=False
+    )
+
+    again = json.loads(run_demo("--json"))
+
+    assert again["stores"] == demo["stores"]
+    store = Store.objects.get(pk=demo["stores"][1]["id"])
+    assert (store.is_deleted, store.allowed_addresses, store.is_let_sync) == (
+        False,
+        ["127.0.0.1", "::1"],
+        True,
+    )
+
+
+def test_new_key_when_the_old_one_cannot_be_read(demo, settings):
+    from backroom.stores.services import find_store_by_key
+
+    settings.BACKROOM_STORE_KEY_SECRET = "a secret the demo did not use"
+
+    again = json.loads(run_demo("--json"))
+
+    assert [s["id"] for s in again["stores"]] == [s["id"] for s in demo["stores"]]
+    for old, new in zip(demo["stores"], again["stores"], strict=True):
+        assert new["secret_key"] != old["secret_key"]
+        assert find_store_by_key(new["secret_key"]).pk == new["id"]
+
+
+def test_public_url_setting_gives_the_api_url(db, settings):
+    settings.BACKROOM_PUBLIC_URL = "https://crm.example.com"
+
+    demo = json.loads(run_demo("--json"))
+
+    assert {s["api_url"] for s in demo["stores"]} == {"https://crm.example.com/api/public/woo_v3"}
+
+
+def test_summary_lists_the_stores_and_their_keys(db):
+    out = run_demo()
+    demo = json.loads(run_demo("--json"))
+
+    assert "Online stores (Store API address http://127.0.0.1:8000/api/public/woo_v3):" in out
+    for entry in demo["stores"]:
+        assert f"{entry['name']} (id {entry['id']}, {entry['language']}), key " in out
+        assert entry["secret_key"] in out

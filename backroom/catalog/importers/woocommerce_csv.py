@@ -126,6 +126,8 @@ class ImportReport:
     rows: int = 0
     imported: int = 0
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+    item_ids: dict[str, list[int]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    """Ids of the distinct items the file touched, per kind (what `--store` links)."""
     skipped: list[RowProblem] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
@@ -762,6 +764,7 @@ class _Importer:
             counts = self.report.counts[kind]
             for outcome in outcomes.values():
                 setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
+            self.report.item_ids[kind] = sorted(outcomes)
         self.report.rows = self.scan.total
         self.report.stock_documents = sum(self.documents_by_row.values())
         self.report.rejected.sort(key=lambda problem: problem.row)

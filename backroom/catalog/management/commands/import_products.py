@@ -2,7 +2,10 @@
 WooCommerce's product CSV layout (catalog.importers.woocommerce_csv).
 
 Every id is checked against the company before anything is read, so a wrong id stops the
-command with nothing written. The exit status is 0 when every row went in or was skipped, and
+command with nothing written. With `--store ID` (repeatable) the categories and attributes the
+file names are linked to those online stores of the company, as the link screens do (existing
+links and the stores' ids for them are kept; linked categories become online-store
+categories). The exit status is 0 when every row went in or was skipped, and
 1 when rows were rejected (they are listed), so scripts can tell.
 """
 
@@ -15,6 +18,8 @@ from backroom.catalog.importers.woocommerce_csv import ImportReport, import_wooc
 from backroom.catalog.models import PriceType
 from backroom.catalog.selectors import get_price_type
 from backroom.companies.models import Company
+from backroom.stores.models import Store
+from backroom.stores.services import link_store_items
 
 
 class Command(BaseCommand):
@@ -50,6 +55,18 @@ class Command(BaseCommand):
                 "products found by SKU."
             ),
         )
+        parser.add_argument(
+            "--store",
+            type=int,
+            action="append",
+            default=[],
+            dest="stores",
+            metavar="ID",
+            help=(
+                "Online store (connection) id of the company to link the imported categories "
+                "and attributes to; repeat for several stores."
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -69,6 +86,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--department {options['department']} is not a department of {company}."
                 )
+        stores = _stores(company, options["stores"])
         bar = _ProgressBar(enabled=self.stdout.isatty())
         try:
             report = import_woocommerce_csv(
@@ -87,6 +105,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(_describe(report))
+        if stores:
+            self.stdout.write(_link(stores, report))
         if report.rejected:
             count = len(report.rejected)
             raise CommandError(f"{count} row{' was' if count == 1 else 's were'} rejected.")
@@ -97,6 +117,40 @@ def _price_type(company: Company, price_type_id: int, option: str) -> PriceType:
     if price_type is None:
         raise CommandError(f"{option} {price_type_id} is not a price type of {company}.")
     return price_type
+
+
+def _stores(company: Company, store_ids: list[int]) -> list[Store]:
+    """The live stores of the company with these ids, or CommandError naming the first that is
+    not one."""
+    found = {
+        store.pk: store
+        for store in Store.objects.filter(company=company, pk__in=store_ids, is_deleted=False)
+    }
+    for store_id in store_ids:
+        if store_id not in found:
+            raise CommandError(f"--store {store_id} is not an online store of {company}.")
+    return [found[store_id] for store_id in dict.fromkeys(store_ids)]
+
+
+def _link(stores: list[Store], report: ImportReport) -> str:
+    categories = link_store_items(
+        stores=stores, kind="category", item_ids=report.item_ids["category"], mode="add"
+    )
+    attributes = link_store_items(
+        stores=stores, kind="attribute", item_ids=report.item_ids["attribute"], mode="add"
+    )
+    names = ", ".join(f"{store.name} (id {store.pk})" for store in stores)
+    return (
+        f"Linked to {names}: "
+        f"{_count(len(report.item_ids['category']), 'category', 'categories')} "
+        f"({_count(categories.linked, 'new link', 'new links')}), "
+        f"{_count(len(report.item_ids['attribute']), 'attribute', 'attributes')} "
+        f"({_count(attributes.linked, 'new link', 'new links')})."
+    )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _describe(report: ImportReport) -> str:

@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from backroom.demo.builder import Demo, DemoError, build_demo
+from backroom.stores.selectors import store_api_url
 
 SERVED_AT = "http://127.0.0.1:8000/"
 """Where `backroom serve` (and `./dev run`) listens unless told otherwise."""
@@ -73,5 +74,11 @@ def _summary(demo: Demo) -> str:
             f"    user name: {demo.admin.username}",
             f"    password:  {demo.password}",
             f"  The Django admin is at {SERVED_AT}admin/.",
+            "",
+            f"  Online stores (Store API address {store_api_url()}):",
+            *(
+                f"    {store.name} (id {store.pk}, {store.language}), key {key}"
+                for store, key in demo.stores
+            ),
         ]
     )

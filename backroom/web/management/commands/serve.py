@@ -36,6 +36,8 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict[str, object]
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
+        # Redacts store keys (`?key=`...) from the access and error logs.
+        "logger_class": "backroom.core.logging.GunicornLogger",
         "proc_name": "backroom",
     }
 

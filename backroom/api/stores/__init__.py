@@ -1,0 +1,1 @@
+"""The online-store connections of the JSON API (/api/v1/stores)."""
