@@ -9,6 +9,7 @@ whether anything changed, so a caller (an import run twice, a form saved without
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -392,6 +393,7 @@ def upsert_translation(
     unknown = sorted(set(texts) - set(allowed))
     if unknown:
         raise InvalidTranslation(f"{model.__name__} has no field {', '.join(unknown)}.")
+    _refuse_control_characters(texts)
     language = _clean_language(language)
     company = item.attribute.company if isinstance(item, Term) else item.company
     if language == company.language.upper():
@@ -417,6 +419,20 @@ def save_translation(*, item: models.Model, language: str, **texts: str) -> mode
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _refuse_control_characters(texts: Mapping[str, str]) -> None:
+    """NUL and other control characters are never meant in a text (PostgreSQL refuses NUL and a
+    store would show the rest as garbage); line breaks and tabs are fine."""
+    for name, text in texts.items():
+        if any(
+            unicodedata.category(char) in {"Cc", "Cs"} and char not in _ALLOWED_CONTROLS
+            for char in str(text)
+        ):
+            raise InvalidTranslation(f"The {name.replace('_', ' ')} holds a control character.")
 
 
 def _clean_language(language: str) -> str:

@@ -745,25 +745,36 @@ def store_company_change(request: HttpRequest) -> HttpResponse:
 # -- type-ahead pickers ---------------------------------------------------------------------------
 
 
+def _picking_company(request: HttpRequest) -> Company | None:
+    """The company a picker searches in: one of the account's companies where the user may
+    create or edit connections (a picker only serves the document form); None otherwise."""
+    company_id = parse_id(request.GET.get("company_id", ""))
+    if company_id is None:
+        return None
+    user = request.user
+    if not any(has_permission(user, "stores", action, company_id) for action in ("create", "edit")):
+        return None
+    return list_companies(user=user).filter(pk=company_id).first()
+
+
 @screen
 @require_GET
 def pick_users(request: HttpRequest) -> HttpResponse:
     """Users who may create the store's orders in the company, by part of their name."""
-    user = request.user
-    _require(user, "view")
+    _require(request.user, "view")
     text = _clean_text(request.GET.get("order_creator_q", ""))
-    company_id = parse_id(request.GET.get("company_id", ""))
+    company = _picking_company(request)
     found: list[dict[str, object]] = []
-    if len(text) >= PICK_MIN_LENGTH:
-        users = list_account_users(user=user).filter(is_active=True)
-        if company_id is not None:
-            users = users.filter(
-                Q(membership__company_id=company_id) | Q(membership__company__isnull=True)
+    if company is not None and len(text) >= PICK_MIN_LENGTH:
+        users = (
+            list_account_users(user=request.user)
+            .filter(is_active=True)
+            .filter(Q(membership__company=company) | Q(membership__company__isnull=True))
+            .filter(
+                Q(username__icontains=text)
+                | Q(first_name__icontains=text)
+                | Q(last_name__icontains=text)
             )
-        users = users.filter(
-            Q(username__icontains=text)
-            | Q(first_name__icontains=text)
-            | Q(last_name__icontains=text)
         )
         found = [{"id": u.pk, "label": _person(u)} for u in users[:PICK_LIMIT]]
     return render(
@@ -777,18 +788,15 @@ def pick_users(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pick_customers(request: HttpRequest) -> HttpResponse:
     """Customers of the company, by part of their name, e-mail or phone."""
-    user = request.user
-    _require(user, "view")
+    _require(request.user, "view")
     text = _clean_text(request.GET.get("default_customer_q", ""))
-    company = None
-    company_id = parse_id(request.GET.get("company_id", ""))
-    if company_id is not None:
-        company = list_companies(user=user).filter(pk=company_id).first()
+    company = _picking_company(request)
     found: list[dict[str, object]] = []
     if company is not None and len(text) >= PICK_MIN_LENGTH:
-        customers = scope_for_user(
-            user=user, queryset=Customer.objects.filter(company=company).order_by("name", "id")
-        ).filter(Q(name__icontains=text) | Q(email__icontains=text) | Q(phone__icontains=text))
+        customers = Customer.objects.filter(company=company).order_by("name", "id")
+        customers = customers.filter(
+            Q(name__icontains=text) | Q(email__icontains=text) | Q(phone__icontains=text)
+        )
         found = [{"id": c.pk, "label": c.name} for c in customers[:PICK_LIMIT]]
     return render(
         request,

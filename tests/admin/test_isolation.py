@@ -12,7 +12,6 @@ from backroom.catalog.models import Product, ProductPrice, Term
 from backroom.companies.models import Company, DocumentCounter
 from backroom.inventory.models import StockDocument
 from backroom.orders.models import CustomerOrder
-from backroom.stores.models import Store
 from tests.admin.helpers import (
     assert_no_leak,
     change_url,
@@ -181,38 +180,6 @@ def test_a_term_cannot_be_added_to_another_accounts_attribute(owner_client, acme
     assert not Term.objects.filter(name="Smuggled").exists()
 
 
-@pytest.mark.parametrize(
-    ("field", "rival"),
-    [
-        ("orders_department", "department"),
-        ("regular_price_type", "price_type"),
-        ("sale_price_type", "price_type"),
-        ("default_customer", "customer"),
-        ("departments", "department"),
-        ("order_creator", None),
-    ],
-)
-def test_a_store_cannot_point_at_another_accounts_rows(
-    owner_client, acme_data, rival_data, rival_owner, field, rival
-):
-    store = acme_data.store
-    page = owner_client.get(change_url(store))
-    data = form_data(page)
-    foreign_id = str(rival_owner.pk if rival is None else getattr(rival_data, rival).pk)
-    data[field] = [foreign_id] if field == "departments" else foreign_id
-    response = owner_client.post(change_url(store), data)
-    assert response.status_code == 200
-    assert len(errors_of(response)) == 1
-    assert errors_of(response)[0].startswith("Select a valid choice.")
-    stored = Store.objects.get(pk=store.pk)
-    assert (stored.orders_department, stored.regular_price_type, stored.order_creator) == (
-        acme_data.department,
-        acme_data.price_type,
-        store.order_creator,
-    )
-    assert list(stored.departments.all()) == []
-
-
 def test_a_form_posting_account_is_ignored(owner_client, account, rival_data):
     """The account of a new row is the user's own: an `account` value in the post is ignored."""
     page = owner_client.get(url(Role, "add"))
@@ -267,17 +234,6 @@ def test_rows_of_two_companies_cannot_be_tied_together(owner_client, acme_data, 
     assert (
         ProductPrice.objects.get(pk=acme_data.product_price.pk).price_type == acme_data.price_type
     )
-
-
-def test_a_store_uses_departments_of_its_own_company(owner_client, acme_data, sister_data):
-    page = owner_client.get(change_url(acme_data.store))
-    data = form_data(page)
-    data["departments"] = [str(acme_data.department.pk), str(sister_data.department.pk)]
-    response = owner_client.post(change_url(acme_data.store), data)
-    assert errors_of(response) == ["Choose rows of this document's company only."]
-    data["departments"] = [str(acme_data.department.pk)]
-    assert owner_client.post(change_url(acme_data.store), data).status_code == 302
-    assert list(acme_data.store.departments.all()) == [acme_data.department]
 
 
 def test_a_duplicate_sku_is_a_form_error_not_a_crash(owner_client, acme_data):
