@@ -150,8 +150,12 @@ class LinkForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("store_ids"):
+        # Everything missing is said at once (fields that failed to parse already have errors).
+        if "store_ids" in cleaned and not cleaned["store_ids"]:
             self.add_error("store_ids", "Choose at least one connection.")
-        if not self.errors and not cleaned.get("category_ids") and not cleaned.get("attribute_ids"):
-            raise ValidationError("Choose at least one category or attribute.")
+        chosen_items = {"category_ids", "attribute_ids"} & set(cleaned)
+        if chosen_items == {"category_ids", "attribute_ids"} and not any(
+            cleaned[name] for name in chosen_items
+        ):
+            self.add_error(None, "Choose at least one category or attribute.")
         return cleaned

@@ -144,3 +144,62 @@ class SyncState(models.Model):
     @property
     def needs_sync(self) -> bool:
         return self.version > self.confirmed_version
+
+
+class CallJournal(models.Model):
+    """What one store did with one store-API endpoint (stores.journal): how often it called,
+    how many items went either way, when it last called and last succeeded. One row per store
+    and endpoint, counters moved with F() updates, so the journal stays the same size however
+    long a store syncs."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="call_journal")
+    endpoint = models.CharField(max_length=40)
+    calls = models.PositiveBigIntegerField(default=0)
+    failures = models.PositiveBigIntegerField(default=0)
+    items = models.PositiveBigIntegerField(default=0)
+    last_items = models.PositiveIntegerField(default=0)
+    last_call_at = models.DateTimeField()
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "endpoint"], name="call_journal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.endpoint} · {self.calls}"
+
+
+class CallError(models.Model):
+    """One refused or failed store-API call, for the status panel; only the newest few per
+    store are kept (stores.journal.KEPT_ERRORS)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="call_errors")
+    endpoint = models.CharField(max_length=40)
+    at = models.DateTimeField()
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "-at", "-id"], name="call_error_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.endpoint} · {self.message}"
+
+
+class AuthFailure(models.Model):
+    """Failed store-API attempts (wrong key, wrong address) from one source in one minute: the
+    rate limit reads it, in the database so that every server process sees the same count.
+    `source` is the caller's address (an IPv6 caller's /64: one machine has a whole one)."""
+
+    source = models.CharField(max_length=64)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "minute"], name="auth_failure_unique"),
+        ]
+        indexes = [models.Index(fields=["minute"], name="auth_failure_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.minute:%H:%M} · {self.count}"

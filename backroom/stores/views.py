@@ -921,14 +921,18 @@ def store_catalog(request: HttpRequest, store_id: int) -> HttpResponse:
             "may_edit": has_permission(user, DOCUMENT, "edit", store.company_id),
             "category_rows": category_rows,
             "attribute_rows": attribute_rows,
-            "carried": {
-                "categories": selectors.carried_categories(store=store).count(),
-                "products": selectors.carried_products(store=store).count(),
-                "attributes": selectors.carried_attributes(store=store).count(),
-                "terms": selectors.carried_terms(store=store).count(),
-            },
+            "carried": _carried_counts(store),
         },
     )
+
+
+def _carried_counts(store: Store) -> dict[str, int]:
+    return {
+        "categories": selectors.carried_categories(store=store).count(),
+        "products": selectors.carried_products(store=store).count(),
+        "attributes": selectors.carried_attributes(store=store).count(),
+        "terms": selectors.carried_terms(store=store).count(),
+    }
 
 
 @screen
@@ -958,7 +962,9 @@ def store_catalog_link(request: HttpRequest, store_id: int, kind: str) -> HttpRe
     rows = category_rows if kind == "categories" else attribute_rows
     row = next(row for row in rows if row["item"].pk == item_id)
     response = render(
-        request, "stores/_catalog_row.html", {"row": row, "store": store, "may_edit": True}
+        request,
+        "stores/_catalog_row.html",
+        {"row": row, "store": store, "may_edit": True, "carried_now": _carried_counts(store)},
     )
     return _toast(response, done)
 
@@ -999,8 +1005,7 @@ def bulk_links(request: HttpRequest) -> HttpResponse:
         attributes = list(Attribute.objects.filter(company=company).order_by("name", "id"))
     paths = _category_paths(categories)
     chosen = {
-        name: set(request.POST.getlist(name)) if request.method == "POST" else set()
-        for name in ("store_ids", "category_ids", "attribute_ids")
+        name: set(params.getlist(name)) for name in ("store_ids", "category_ids", "attribute_ids")
     }
     return render(
         request,

@@ -389,3 +389,40 @@ def test_translation_pages_of_foreign_stores_or_unknown_kinds_are_not_found(
     assert rival_client.get(f"/stores/{german.pk}/translations/").status_code == 404
     assert rival_client.get(f"/stores/{german.pk}/translations/categories/").status_code == 404
     assert owner_client.get(f"/stores/{german.pk}/translations/orders/").status_code == 404
+
+
+def test_linking_by_htmx_updates_the_carried_counts(client, owner, company):
+    """The row comes back with the "Carried now" line swapped out of band, so the page never
+    shows a stale count."""
+    from backroom.catalog.models import Category
+    from tests.api.conftest import make_store
+
+    store = make_store(company, owner)
+    shoes = Category.objects.create(company=company, name="Shoes")
+    client.force_login(owner)
+    response = client.post(
+        f"/stores/{store.pk}/catalog/categories/",
+        {"item_id": shoes.pk, "action": "link"},
+        HTTP_HX_REQUEST="true",
+    )
+    content = response.content.decode()
+    assert 'id="carried"' in content and 'hx-swap-oob="true"' in content
+    assert "Carried now: 1 category · 0 products · 0 attributes · 0 terms" in content
+
+
+def test_bulk_links_say_everything_missing_at_once_and_preselect_the_store(
+    client, owner, company
+):
+    from tests.api.conftest import make_store
+
+    store = make_store(company, owner)
+    client.force_login(owner)
+    page = client.get(f"/stores/links/?company={company.pk}&store_ids={store.pk}")
+    assert page.context["chosen"]["store_ids"] == {str(store.pk)}
+    content = client.post("/stores/links/", {"company": company.pk}).content.decode()
+    for message in (
+        "Choose what to do: add, replace or remove.",
+        "Choose at least one connection.",
+        "Choose at least one category or attribute.",
+    ):
+        assert message in content

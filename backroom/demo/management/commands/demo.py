@@ -70,7 +70,7 @@ def _summary(demo: Demo) -> str:
                 f"{name} {units.normalize():f} units" for name, units in demo.stock.items()
             ),
             "",
-            f"  Sign in at {SERVED_AT} (after `backroom serve`) as",
+            f"  Sign in at {SERVED_AT} (when `backroom serve` runs: `./dev run` starts it) as",
             f"    user name: {demo.admin.username}",
             f"    password:  {demo.password}",
             f"  The Django admin is at {SERVED_AT}admin/.",
