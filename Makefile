@@ -15,4 +15,4 @@ lint:
 	./dev lint
 
 bench:
-	./dev bench
+	./dev bench $(ARGS)

@@ -145,6 +145,13 @@ BACKROOM_TRUSTED_PROXIES = env_list("BACKROOM_TRUSTED_PROXIES", "")
 BACKROOM_MAX_STORES_PER_ACCOUNT = int(env("BACKROOM_MAX_STORES_PER_ACCOUNT", "10"))
 BACKROOM_PUBLIC_URL = env("BACKROOM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 """The address stores reach Backroom at: the "Store API address" shown to users."""
+BACKROOM_STORE_SYNC_ENABLED = env_bool("BACKROOM_STORE_SYNC_ENABLED", True)
+"""Off: every store's isLetSync says no (the other calls still answer)."""
+BACKROOM_PLUGIN_MIN_VERSION = env("BACKROOM_PLUGIN_MIN_VERSION", "1.3.0")
+"""The oldest DokioStore plugin allowed to sync (major.minor.patch)."""
+BACKROOM_STORE_API_FAILURES_PER_MINUTE = int(env("BACKROOM_STORE_API_FAILURES_PER_MINUTE", "20"))
+"""Failed store-API attempts (wrong key or address) per source address and minute before it
+gets 429 until the minute ends; 0 = no limit."""
 
 # Every handler redacts secrets (backroom.core.logging). Django's own default handlers (a
 # console for DEBUG, mail to ADMINS with the full request) are replaced: "django" and

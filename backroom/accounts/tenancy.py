@@ -40,6 +40,8 @@ COMPANY_PATHS: dict[str, str] = {
     "inventory.reservation": "order_line__order__company",
     "orders.orderline": "order__company",
     "stores.syncstate": "store__company",
+    "stores.calljournal": "store__company",
+    "stores.callerror": "store__company",
 }
 
 

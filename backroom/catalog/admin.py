@@ -1,11 +1,17 @@
 """Admin for the catalog: price types, images, categories, attributes and terms, products with
-their prices, attributes, images, translations and variations."""
+their prices, attributes, images, translations and variations.
+
+The admin saves rows through its own forms, not through catalog.services; what its forms change
+is told to catalog.services.note_catalog_change, so online stores see admin edits exactly as
+they see the same edits made elsewhere.
+"""
 
 from decimal import Decimal
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Model, Prefetch
 from django.utils.html import format_html_join
 
 from backroom.catalog.models import (
@@ -23,10 +29,129 @@ from backroom.catalog.models import (
     ProductTranslation,
     Term,
     TermTranslation,
+    Translation,
     VariationAttribute,
+)
+from backroom.catalog.selectors import translation_fields
+from backroom.catalog.services import (
+    CREATED,
+    DELETED,
+    PRICES,
+    VARIATIONS,
+    CatalogChange,
+    note_catalog_change,
 )
 from backroom.core.admin import AccountScopedAdmin, ScopedModelForm, ScopedTabularInline
 from backroom.core.numbers import quantize_money
+from backroom.stores.sync import forget_uncarried
+
+
+class CatalogAdmin(AccountScopedAdmin):
+    """An admin of catalog items whose saves and deletions mark what they change for the online
+    stores (catalog.services.note_catalog_change), once per save, after every form and inline
+    is written."""
+
+    def save_related(self, request, form, formsets, change):
+        # A term deleted here takes with it the products' and variations' use of it: note it
+        # while those rows are still there.
+        doomed = [
+            CatalogChange(each.instance, frozenset({DELETED}))
+            for formset in formsets
+            if formset.model is Term
+            for each in formset.deleted_forms
+            if each.instance.pk is not None
+        ]
+        note_catalog_change(changes=doomed)
+        super().save_related(request, form, formsets, change)
+        changes = _form_changes(form, change)
+        for formset in formsets:
+            changes += _formset_changes(formset, form.instance)
+        note_catalog_change(changes=changes)
+        if doomed:
+            forget_uncarried(company_id=_company_id(form.instance))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            note_catalog_change(changes=[CatalogChange(obj, frozenset({DELETED}))])
+            company_id = _company_id(obj)
+            super().delete_model(request, obj)
+            forget_uncarried(company_id=company_id)
+
+    def delete_queryset(self, request, queryset):
+        """The "delete selected" action: each row noted as deleted, one company at a time."""
+        by_company: dict[int, list[CatalogChange]] = {}
+        for obj in queryset:
+            change = CatalogChange(obj, frozenset({DELETED}))
+            by_company.setdefault(_company_id(obj), []).append(change)
+        with transaction.atomic():
+            for changes in by_company.values():
+                note_catalog_change(changes=changes)
+            super().delete_queryset(request, queryset)
+            for company_id in by_company:
+                forget_uncarried(company_id=company_id)
+
+
+def _company_id(item: Model) -> int:
+    return item.attribute.company_id if isinstance(item, Term) else item.company_id
+
+
+def _form_changes(form, change: bool) -> list[CatalogChange]:
+    """What the item's own form changed; a variation moved to another parent changes the
+    parent it left, too."""
+    item = form.instance
+    if not change:
+        return [CatalogChange(item, frozenset({CREATED}))]
+    fields = frozenset(form.changed_data)
+    moved = _ids(form.initial.get("categories")) ^ _ids(form.cleaned_data.get("categories"))
+    changes = [CatalogChange(item, fields, category_ids=frozenset(moved))]
+    left = form.initial.get("parent")
+    if isinstance(item, Product) and "parent" in fields and left is not None:
+        changes += [
+            CatalogChange(parent, frozenset({VARIATIONS}))
+            for parent in Product.objects.filter(pk=left)
+        ]
+    return changes
+
+
+def _formset_changes(formset, parent: Model) -> list[CatalogChange]:
+    """What an inline changed, as changes of the item the page edits (or, for the terms of an
+    attribute, of each term; deleted terms were noted before they went)."""
+    initial = {each.instance.pk: each.initial for each in formset.initial_forms}
+    rows = [(row, {CREATED}, {}) for row in formset.new_objects]
+    rows += [(row, set(names), initial.get(row.pk, {})) for row, names in formset.changed_objects]
+    rows += [(row, {DELETED}, {}) for row in formset.deleted_objects]
+    model = formset.model
+    changes = []
+    for row, fields, before in rows:
+        if issubclass(model, Translation):
+            changes += _translation_changes(parent, row, fields, before)
+        elif model is ProductPrice:
+            types = frozenset({row.price_type_id, before.get("price_type")} - {None})
+            changes.append(CatalogChange(parent, frozenset({PRICES}), price_type_ids=types))
+        elif model is Term:
+            if DELETED not in fields:
+                changes.append(CatalogChange(row, frozenset(fields)))
+        else:
+            relation = formset.fk.remote_field.related_name
+            changes.append(CatalogChange(parent, frozenset({relation})))
+    return changes
+
+
+def _translation_changes(item: Model, row, fields: set[str], before) -> list[CatalogChange]:
+    """A translation row made, changed, deleted or moved to another language: the texts it
+    changes, in each language it leaves or joins."""
+    _, _, texts = translation_fields(item)
+    if fields & {CREATED, DELETED, "language"}:
+        fields = {name for name in texts if getattr(row, name)}
+    languages = {row.language, before.get("language")} - {None}
+    return [
+        CatalogChange(item, frozenset(fields), language=language.upper()) for language in languages
+    ]
+
+
+def _ids(value) -> set[int]:
+    """Ids of a many-to-many value as a form holds it (instances, ids, a queryset, or None)."""
+    return {getattr(each, "pk", each) for each in value or ()}
 
 
 @admin.register(PriceType)
@@ -39,7 +164,7 @@ class PriceTypeAdmin(AccountScopedAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(AccountScopedAdmin):
+class ImageAdmin(CatalogAdmin):
     document = "catalog"
     list_display = ("__str__", "company", "source_url", "alt")
     list_select_related = ("company",)
@@ -70,7 +195,7 @@ class CategoryForm(ScopedModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(AccountScopedAdmin):
+class CategoryAdmin(CatalogAdmin):
     document = "catalog"
     form = CategoryForm
     inlines = (CategoryTranslationInline,)
@@ -104,7 +229,7 @@ class AttributeTranslationInline(ScopedTabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(AccountScopedAdmin):
+class AttributeAdmin(CatalogAdmin):
     document = "catalog"
     inlines = (TermInline, AttributeTranslationInline)
     list_display = ("name", "slug", "type", "order_by", "has_archives", "menu_order", "company")
@@ -119,7 +244,7 @@ class TermTranslationInline(ScopedTabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(AccountScopedAdmin):
+class TermAdmin(CatalogAdmin):
     document = "catalog"
     inlines = (TermTranslationInline,)
     list_display = ("name", "attribute", "slug", "menu_order")
@@ -214,7 +339,7 @@ class VariationInline(ScopedTabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(AccountScopedAdmin):
+class ProductAdmin(CatalogAdmin):
     document = "catalog"
     list_display = (
         "name",

@@ -4,7 +4,10 @@ cannot forget whose data it reads."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
 
@@ -14,6 +17,7 @@ from backroom.catalog.models import (
     AttributeTranslation,
     Category,
     CategoryTranslation,
+    Image,
     PriceType,
     Product,
     ProductAttribute,
@@ -118,3 +122,50 @@ def get_price_type(*, company: Company, price_type_id: int) -> PriceType | None:
     """The company's price type with this id; None for a missing id and for another company's
     alike, so a caller cannot tell them apart."""
     return PriceType.objects.filter(company=company, pk=price_type_id).first()
+
+
+PUBLIC_IMAGES_PATH = "/api/public/images"
+PUBLIC_IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+}
+"""What the public image view serves, by file extension: raster pictures only (an SVG could
+carry script), with the type WordPress's upload checks expect."""
+
+
+def image_address(*, image: Image) -> str:
+    """The absolute address a store downloads the picture from: the imported address as is,
+    or Backroom's public image view for a kept file (BACKROOM_PUBLIC_URL)."""
+    if image.source_url:
+        return image.source_url
+    name = PurePosixPath(image.file.name).name
+    return (
+        f"{settings.BACKROOM_PUBLIC_URL.rstrip('/')}{PUBLIC_IMAGES_PATH}/{image.pk}/{quote(name)}"
+    )
+
+
+def image_name(*, image: Image) -> str:
+    """The picture's name as the store keeps it: the original file name, else the last part
+    of its address. Never empty, so the plugin, which compares names to decide whether to
+    download a picture again, does not download it on every update."""
+    if image.original_name:
+        return image.original_name
+    path = urlsplit(image.source_url).path if image.source_url else image.file.name
+    return PurePosixPath(path).name or str(image.pk)
+
+
+def get_public_image(*, image_id: int, file_name: str) -> Image | None:
+    """The kept picture with this id whose file has this name and a type the public view
+    serves; None otherwise (imported pictures live elsewhere). Catalog pictures are public by
+    design: stores download them without a key. The name must match too, so ids alone do not
+    walk through every company's pictures."""
+    if PurePosixPath(file_name).suffix.lower() not in PUBLIC_IMAGE_TYPES:
+        return None
+    image = Image.objects.filter(pk=image_id).exclude(file="").first()
+    if image is None or PurePosixPath(image.file.name).name != file_name:
+        return None
+    return image

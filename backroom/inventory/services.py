@@ -6,6 +6,9 @@ down to what is reserved and no further; otherwise nothing changes and Insuffici
 every short product. So on-hand never drops below the reserved units nor below zero, and a
 reservation always stands for units that are there. Reserving never fails for want of stock: a
 line gets what is available, possibly nothing.
+
+Every change of what is available marks the products (and variations) concerned for re-sync in
+the stores that show the department's stock (stores.sync.mark_stock), in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from backroom.inventory.errors import (
 from backroom.inventory.locks import ensure_stock_levels, lock_stock_levels
 from backroom.inventory.models import Reservation, StockDocument, StockDocumentLine, StockLevel
 from backroom.inventory.selectors import available_quantities
+from backroom.stores.sync import mark_stock
 
 if TYPE_CHECKING:  # catalog and orders sit above inventory: imported for types only
     from backroom.accounts.models import User
@@ -221,6 +225,11 @@ def _post(document: StockDocument, *, sign: int) -> None:
         level.on_hand = level.on_hand + sign * quantity
         updated.append(level)
     StockLevel.objects.bulk_update(updated, ["on_hand"], batch_size=500)
+    lines = StockDocumentLine.objects.filter(document_id=document.pk)
+    mark_stock(
+        company_id=document.company_id,
+        changes={document.department_id: lines.values("product_id")},
+    )
 
 
 def _check_can_take(document: StockDocument, changes: Mapping[int, Decimal]) -> None:
@@ -268,7 +277,9 @@ def reserve_order_lines(
         _require_lines_in_company(order_lines, company_id=department.company_id)
         product_ids = sorted({line.product_id for line in order_lines})
         lock_stock_levels(department_id=department.pk, product_ids=product_ids)
-        Reservation.objects.filter(order_line_id__in=wanted).delete()
+        earlier = Reservation.objects.filter(order_line_id__in=wanted)
+        before = list(earlier.values_list("product_id", "department_id", "quantity"))
+        earlier.delete()
         available = available_quantities(
             company=department.company, products=product_ids, departments=[department.pk]
         )
@@ -288,6 +299,8 @@ def reserve_order_lines(
                     )
                 )
         Reservation.objects.bulk_create(reservations)
+        after = [(row.product_id, row.department_id, row.quantity) for row in reservations]
+        _mark_reserved(company_id=department.company_id, before=before, after=after)
     _cache_reservations(order_lines, reservations)
     return reserved
 
@@ -295,11 +308,41 @@ def reserve_order_lines(
 def release_reservations(*, lines: Iterable[OrderLine]) -> int:
     """Give back every unit held for `lines`; returns how many reservations ended."""
     order_lines = list(lines)
-    deleted, _ = Reservation.objects.filter(
-        order_line__in=[line.pk for line in order_lines]
-    ).delete()
+    held = Reservation.objects.filter(order_line__in=[line.pk for line in order_lines])
+    released: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    for *row, company_id in held.values_list(
+        "product_id", "department_id", "quantity", "department__company_id"
+    ):
+        released[company_id].append(tuple(row))
+    deleted = 0
+    if released:
+        with transaction.atomic():
+            deleted, _ = held.delete()
+            for company_id, rows in released.items():
+                _mark_reserved(company_id=company_id, before=rows, after=[])
     _cache_reservations(order_lines, [])
     return deleted
+
+
+def _mark_reserved(
+    *,
+    company_id: int,
+    before: Iterable[tuple[int, int, Decimal]],
+    after: Iterable[tuple[int, int, Decimal]],
+) -> None:
+    """Mark the products whose reserved total in a department changed, as (product id,
+    department id, quantity) rows held before and after: re-reserving what was held changes
+    nothing a store shows, and marks nothing."""
+    held: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for product_id, department_id, quantity in before:
+        held[(product_id, department_id)] -= quantity
+    for product_id, department_id, quantity in after:
+        held[(product_id, department_id)] += quantity
+    changed: dict[int, list[int]] = defaultdict(list)
+    for (product_id, department_id), difference in held.items():
+        if difference:
+            changed[department_id].append(product_id)
+    mark_stock(company_id=company_id, changes=changed)
 
 
 def _require_lines_in_company(lines: Sequence[OrderLine], *, company_id: int) -> None:

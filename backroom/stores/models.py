@@ -171,13 +171,15 @@ class CallJournal(models.Model):
 
 
 class CallError(models.Model):
-    """One refused or failed store-API call, for the status panel; only the newest few per
-    store are kept (stores.journal.KEPT_ERRORS)."""
+    """A refused or failed store-API call, for the status panel. The same error again right
+    after counts in `repeats` instead of a new row (a store retries every minute), and only the
+    newest few per store are kept (stores.journal.KEPT_ERRORS)."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="call_errors")
     endpoint = models.CharField(max_length=40)
     at = models.DateTimeField()
     message = models.CharField(max_length=500)
+    repeats = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [models.Index(fields=["store", "-at", "-id"], name="call_error_newest")]

@@ -13,6 +13,7 @@ the store, and all their terms.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import ceil
@@ -33,6 +34,7 @@ from backroom.catalog.models import (
     Term,
     TermTranslation,
 )
+from backroom.stores.journal import EndpointJournal, get_journal_summary
 from backroom.stores.models import Store, SyncState
 
 Kind = SyncState.Kind
@@ -63,13 +65,15 @@ class Page:
 class StoreStatus:
     """What a store's status panel shows. `waiting` counts, per kind, the items the store
     carries that it has never been sent or has not confirmed since they changed. The other
-    fields are filled by the store API (next issue) and are None / empty until then."""
+    fields come from the store-API journal (stores.journal); the last order import is None
+    until orders are imported."""
 
     waiting: dict[str, int]
     last_call_at: datetime | None = None
     last_catalog_sync_at: datetime | None = None
     last_order_import_at: datetime | None = None
     recent_errors: tuple[str, ...] = field(default_factory=tuple)
+    calls: tuple[EndpointJournal, ...] = field(default_factory=tuple)
 
 
 # -- for users ---------------------------------------------------------------------------------
@@ -137,7 +141,9 @@ def get_store(*, user: User, store_id: object, action: str = "view") -> Store:
 
 
 def store_status(*, store: Store) -> StoreStatus:
-    """The status panel's figures (one count query per kind)."""
+    """The status panel's figures: one count query per kind, two for the store-API journal
+    (stores.journal: last call, end of the last catalog cycle, recent errors, calls per
+    endpoint)."""
     carried = {
         Kind.CATEGORY: carried_categories(store=store),
         Kind.ATTRIBUTE: carried_attributes(store=store),
@@ -146,10 +152,17 @@ def store_status(*, store: Store) -> StoreStatus:
         Kind.VARIATION: carried_variations(store=store),
     }
     waiting = {
-        str(kind): items.exclude(pk__in=_confirmed(store=store, kind=kind)).count()
+        str(kind): waiting_items(store=store, kind=kind, items=items).count()
         for kind, items in carried.items()
     }
-    return StoreStatus(waiting=waiting)
+    calls = get_journal_summary(store=store)
+    return StoreStatus(
+        waiting=waiting,
+        last_call_at=calls.last_call_at,
+        last_catalog_sync_at=calls.last_catalog_sync_at,
+        recent_errors=calls.recent_errors,
+        calls=calls.endpoints,
+    )
 
 
 def carried_categories(*, store: Store) -> QuerySet[Category]:
@@ -179,11 +192,21 @@ def carried_products(*, store: Store) -> QuerySet[Product]:
 def carried_variations(*, store: Store) -> QuerySet[Product]:
     """Variations (not deleted) of carried products: a variation follows its parent, never
     its own categories."""
-    return Product.objects.filter(
-        type=Product.Type.VARIATION,
-        is_deleted=False,
-        parent__in=carried_products(store=store).values("pk"),
+    return variations_of(parents=carried_products(store=store).values("pk")).filter(
+        company_id=store.company_id
     )
+
+
+def variations_of(*, parents: QuerySet | Iterable[int]) -> QuerySet[Product]:
+    """The variations (not deleted) of the given products: of carried ones, those a store
+    carries."""
+    return Product.objects.filter(type=Product.Type.VARIATION, is_deleted=False, parent__in=parents)
+
+
+def waiting_items(*, store: Store, kind: str, items: QuerySet) -> QuerySet:
+    """Those of `items` (of `kind`) that the store is to be sent: never sent, or changed since
+    it confirmed them (design invariant 4)."""
+    return items.exclude(pk__in=_confirmed(store=store, kind=kind))
 
 
 def carried_category_ids(*, store: Store) -> set[int]:

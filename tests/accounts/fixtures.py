@@ -29,6 +29,7 @@ from backroom.companies.models import Company, Department, DocumentCounter
 from backroom.customers.models import Customer
 from backroom.inventory.models import Reservation, StockDocument, StockDocumentLine, StockLevel
 from backroom.orders.models import CustomerOrder, OrderLine
+from backroom.stores.journal import record_call
 from backroom.stores.models import Store, SyncState
 
 RIVAL = "RIVALMARK"
@@ -147,6 +148,7 @@ def build_company_data(company: Company, *, tag: str, creator: User) -> CompanyD
     )
     DocumentCounter.objects.create(company=company, kind=f"{tag}-counter", last_number=1)
     SyncState.objects.create(store=store, kind=SyncState.Kind.PRODUCT, item_id=product.pk)
+    record_call(store=store, endpoint="isLetSync", error=f"{tag} refused")
     create_api_token(user=creator, name=f"{tag} token")
     return CompanyData(
         company=company,

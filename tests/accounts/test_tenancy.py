@@ -14,10 +14,18 @@ from backroom.catalog.models import TermTranslation
 from backroom.companies.models import Company
 
 BUSINESS_APPS = ("accounts", "companies", "catalog", "inventory", "customers", "orders", "stores")
+NO_TENANT = {"stores.authfailure"}
+"""Rows of no account: failed store-API attempts per source address (stores.journal), counted
+before any store is known and shown on no screen."""
 
 
 def business_models():
-    return [model for label in BUSINESS_APPS for model in apps.get_app_config(label).get_models()]
+    return [
+        model
+        for label in BUSINESS_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label_lower not in NO_TENANT
+    ]
 
 
 @pytest.mark.parametrize("model", business_models(), ids=lambda m: m._meta.label)
