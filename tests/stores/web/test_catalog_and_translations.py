@@ -410,9 +410,7 @@ def test_linking_by_htmx_updates_the_carried_counts(client, owner, company):
     assert "Carried now: 1 category · 0 products · 0 attributes · 0 terms" in content
 
 
-def test_bulk_links_say_everything_missing_at_once_and_preselect_the_store(
-    client, owner, company
-):
+def test_bulk_links_say_everything_missing_at_once_and_preselect_the_store(client, owner, company):
     from tests.api.conftest import make_store
 
     store = make_store(company, owner)
