@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/public/images/", include("backroom.catalog.urls")),
     path("api/public/woo_v3/", include("backroom.storeapi.woo_v3.urls")),
     path("stores/", include("backroom.stores.urls")),
+    path("orders/", include("backroom.orders.urls")),
     path("", include("backroom.web.urls")),
 ]

@@ -42,6 +42,7 @@ COMPANY_PATHS: dict[str, str] = {
     "stores.syncstate": "store__company",
     "stores.calljournal": "store__company",
     "stores.callerror": "store__company",
+    "stores.heldorder": "store__company",
 }
 
 

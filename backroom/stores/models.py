@@ -205,3 +205,44 @@ class AuthFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} · {self.minute:%H:%M} · {self.count}"
+
+
+class HeldOrder(models.Model):
+    """An order a store sent that could not be imported yet (an unknown product, data that
+    cannot be stored), kept with the store's payload and the reason, so nothing is lost: it is
+    tried again with every later batch of the store and by a user's button, and disappears
+    once it is imported (stores.order_intake). An order is held once per store: by its store
+    id, or by the payload's digest when it has no readable id.
+
+    A discarded order stays as a row with `discarded_at` set: hidden and never tried again, it
+    still tells that the store's later posts of it are to be ignored, and still counts for the
+    watermark (else discarding the newest order would have the plugin send it again)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="held_orders")
+    store_order_id = models.BigIntegerField(null=True, blank=True)
+    payload_digest = models.CharField(max_length=64)
+    payload = models.JSONField()
+    reason = models.CharField(max_length=1000)
+    store_created_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    held_at = models.DateTimeField(auto_now_add=True)
+    last_tried_at = models.DateTimeField()
+    discarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["held_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "store_order_id"],
+                condition=Q(store_order_id__isnull=False),
+                name="held_order_unique_per_store_id",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "payload_digest"],
+                condition=Q(store_order_id__isnull=True),
+                name="held_order_unique_per_payload",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · held order {self.store_order_id}: {self.reason}"

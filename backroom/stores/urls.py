@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backroom.stores import views
+from backroom.stores import views, views_held
 
 app_name = "stores"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("<int:store_id>/key/generate/", views.key_generate, name="key_generate"),
     path("<int:store_id>/catalog/", views.store_catalog, name="catalog"),
     path("<int:store_id>/catalog/<str:kind>/", views.store_catalog_link, name="catalog_link"),
+    path("<int:store_id>/held/", views_held.held_orders, name="held_orders"),
+    path("<int:store_id>/held/retry/", views_held.held_orders_retry, name="held_orders_retry"),
+    path(
+        "<int:store_id>/held/discard/", views_held.held_orders_discard, name="held_orders_discard"
+    ),
     path("<int:store_id>/translations/", views.translations, name="translations"),
     path(
         "<int:store_id>/translations/<str:kind>/",

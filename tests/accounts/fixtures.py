@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from backroom.accounts.models import Membership, User
 from backroom.accounts.services import create_api_token
@@ -30,7 +31,7 @@ from backroom.customers.models import Customer
 from backroom.inventory.models import Reservation, StockDocument, StockDocumentLine, StockLevel
 from backroom.orders.models import CustomerOrder, OrderLine
 from backroom.stores.journal import record_call
-from backroom.stores.models import Store, SyncState
+from backroom.stores.models import HeldOrder, Store, SyncState
 
 RIVAL = "RIVALMARK"
 """In every text of the rival account's rows: a page that shows it has leaked."""
@@ -58,6 +59,7 @@ class CompanyData:
     stock_document: StockDocument
     stock_line: StockDocumentLine
     stock_level: StockLevel
+    held_order: HeldOrder
 
     def rows(self) -> list:
         """One row of every model that the admin lists, with its model."""
@@ -150,6 +152,14 @@ def build_company_data(company: Company, *, tag: str, creator: User) -> CompanyD
     SyncState.objects.create(store=store, kind=SyncState.Kind.PRODUCT, item_id=product.pk)
     record_call(store=store, endpoint="isLetSync", error=f"{tag} refused")
     create_api_token(user=creator, name=f"{tag} token")
+    held_order = HeldOrder.objects.create(
+        store=store,
+        store_order_id=9001,
+        payload_digest="0" * 64,
+        payload={"id": 9001, "billing": {"first_name": f"{tag} guest"}},
+        reason=f"{tag}: no product of this store has WooCommerce id 77.",
+        last_tried_at=timezone.now(),
+    )
     return CompanyData(
         company=company,
         department=department,
@@ -171,6 +181,7 @@ def build_company_data(company: Company, *, tag: str, creator: User) -> CompanyD
         stock_document=stock_document,
         stock_line=stock_line,
         stock_level=stock_level,
+        held_order=held_order,
     )
 
 

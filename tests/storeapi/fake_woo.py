@@ -13,6 +13,10 @@ parent id is null) is WordPress's 404 "no route". A null at the top of a body is
 there: WordPress casts it (string -> "", integer -> 0, ...), silently changing the shop's data,
 so it is accepted and noted in `warnings`, as is every value WordPress only takes by coercion
 (a numeric string for an integer, "1" for a boolean). A clean wire leaves `warnings` empty.
+
+Orders: a test places them with `add_order` (any WooCommerce order JSON, e.g. the real ones of
+../shared/data/woocommerce-orders), and `GET orders` lists them as the plugin's orders cycle
+reads them (protocol notes 5.1): `after` strictly, on date_created_gmt, newest first, 10 a page.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 DEFAULT_PER_PAGE = 10
@@ -30,6 +35,11 @@ DEFAULT_PER_PAGE = 10
 reads them)."""
 ATTRIBUTE_SLUG_MAX_BYTES = 28
 UNCATEGORIZED_ID = 15
+REST_DATE = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}(?::?\d{2})?)?"
+)
+"""WordPress's rest_parse_date: what a `date-time` parameter (orders' `after`) must look like."""
+WOO_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 class WooError(Exception):
@@ -247,6 +257,7 @@ class FakeWoo:
     terms: dict[int, dict[int, dict]] = field(default_factory=dict)
     products: dict[int, dict] = field(default_factory=dict)
     variations: dict[int, dict[int, dict]] = field(default_factory=dict)
+    orders: dict[int, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     default_product_cat: int = UNCATEGORIZED_ID
@@ -322,6 +333,7 @@ class FakeWoo:
             ("POST", r"products/(\d+)/variations", self._create_variation),
             ("PUT", r"products/(\d+)/variations/(\d+)", self._update_variation),
             ("DELETE", r"products/(\d+)/variations/(\d+)", self._delete_variation),
+            ("GET", r"orders", self._list_orders),
         ]
         for verb, pattern, handler in patterns:
             match = re.fullmatch(pattern, route)
@@ -765,6 +777,39 @@ class FakeWoo:
         parent["variations"].remove(variation_id)
         return row
 
+    # -- orders ----------------------------------------------------------------------------------
+
+    def add_order(self, order: Mapping[str, Any] | None = None, **fields: Any) -> dict:
+        """Place an order: `order` (WooCommerce's JSON of one order) updated with `fields`,
+        kept as given. Without an `id` it gets the next post id (and that `number`); without a
+        `date_created_gmt`, now (UTC, whole seconds). Returns the stored order."""
+        row = json.loads(json.dumps({**(order or {}), **fields}))
+        if row.get("id") is None:
+            row["id"] = next(self._post_ids)
+            row.setdefault("number", str(row["id"]))
+        if "date_created_gmt" not in row:
+            row["date_created_gmt"] = datetime.now(UTC).strftime(WOO_DATE_FORMAT)
+        row.setdefault("date_created", row["date_created_gmt"])
+        row.setdefault("status", "processing")
+        self.orders[row["id"]] = row
+        return row
+
+    def _list_orders(self, *, body, query) -> list[dict]:
+        """`GET orders`: every order but the trashed ones (status `any`), created strictly after
+        `after` when given (WordPress compares whole seconds; with `dates_are_gmt` on
+        date_created_gmt, else on the shop's local date_created), newest first (ties: the higher
+        id first), `per_page` (default 10) a page."""
+        column = "date_created_gmt" if _php_true(query.get("dates_are_gmt")) else "date_created"
+        after = _rest_date(query["after"], "after") if "after" in query else None
+        rows = [
+            row
+            for row in self.orders.values()
+            if row.get("status") != "trash"
+            and (after is None or (_woo_date(row.get(column)) or datetime.min) > after)
+        ]
+        rows.sort(key=lambda row: (_woo_date(row.get(column)) or datetime.min, row["id"]))
+        return _page(list(reversed(rows)), query)
+
     # -- what the shop shows (for tests) -----------------------------------------------------------
 
     def category_path(self, category_id: int) -> str:
@@ -803,6 +848,40 @@ class FakeWoo:
 
     def all_variations(self) -> list[dict]:
         return [row for rows in self.variations.values() for row in rows.values()]
+
+
+def _rest_date(text: object, name: str) -> datetime:
+    """A `date-time` REST parameter as WordPress reads it: rest_parse_date's pattern, else 400
+    rest_invalid_param. An offset moves it to UTC; the fraction is dropped (whole seconds)."""
+    match = REST_DATE.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise WooError(400, "rest_invalid_param", f"Invalid parameter(s): {name} (Invalid date.)")
+    day, time_of_day, offset = match.groups()
+    moment = datetime.fromisoformat(f"{day}T{time_of_day}{_iso_offset(offset)}")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _iso_offset(offset: str | None) -> str:
+    if not offset:
+        return ""
+    if offset in ("Z", "z"):
+        return "+00:00"
+    return offset if len(offset) != 5 else f"{offset[:3]}:{offset[3:]}"
+
+
+def _woo_date(text: object) -> datetime | None:
+    """An order's date as WooCommerce stores it (`2023-08-19T16:11:48`), None when absent or
+    unreadable (such an order is never "after" anything)."""
+    try:
+        return datetime.strptime(text[:19], WOO_DATE_FORMAT)  # type: ignore[index]
+    except (TypeError, ValueError):
+        return None
+
+
+def _php_true(value: object) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes"}
 
 
 def _page(rows: list[dict], query: Mapping) -> list[dict]:

@@ -23,6 +23,20 @@ plugin's. Everything the plugin tolerates but the protocol notes forbid (a non-b
 `is_sync_allowed`, a JSON-quoted `"1"`, an `image` that is not an object, ...) is noted in
 `Cycle.violations`; what the plugin logs as an error is in `Cycle.errors`. A clean cycle has both
 empty.
+
+The orders cycle (`c_get_crm_orders`, protocol notes 5.1), `run_orders_cycle()`:
+    woo = FakeWoo()
+    plugin = DokioStorePlugin(api_address=..., secret_key=key, woo=woo)
+    plugin.run_catalog_cycle()                      # the store gets its ids of the products
+    woo.add_order(order_json, id=731, date_created_gmt="2023-08-19T16:11:48")
+    cycle = plugin.run_orders_cycle()
+    assert cycle.clean and cycle.reply == "1" and [o["id"] for o in cycle.orders] == [731]
+It asks isLetSync, then getLastSynchronizedOrderTime (the watermark W, raw text), then lists
+`GET orders?after=W&dates_are_gmt=1` in the FakeWoo (the 10 newest created strictly after W: an
+older eleventh is never sent, as with the real plugin), and posts putOrdersIntoCRM with them,
+even none, re-encoded as PHP's json_encode does (`\\/`, `\\uXXXX`, a whole-number float as an
+integer). One call a minute is one run: to send more than 10 orders, run it again (the watermark
+moves on). ClientTransport runs it in-process through Django's test Client instead of HTTP.
 """
 
 from __future__ import annotations
@@ -30,6 +44,7 @@ from __future__ import annotations
 import http.client
 import json
 import math
+import re
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -46,6 +61,16 @@ DEFAULT_TIMEOUT = 120.0
 """Seconds per call. The plugin waits 500 s or forever; tests want a failure instead."""
 
 STEPS = ("categories", "attributes", "terms", "products", "variations")
+ORDER_REPLIES = {
+    "1": "",
+    "-200": "WrongCrmSecretKeyException",
+    "-220": "DepartmentIsNotSetException",
+    "-222": "DefaultCustomerIsNotSetException",
+}
+"""putOrdersIntoCRM's bodies the plugin knows, and the exception each one logs ("1": none)."""
+WATERMARK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+"""The watermark as the protocol notes ask for it (3.17). WooCommerce also takes fractions, Z or
+an offset (the FakeWoo checks that); anything else is a violation here."""
 
 
 # -- PHP semantics ---------------------------------------------------------------------------------
@@ -108,6 +133,18 @@ def php_ids(values: list) -> set:
     """The ids of a list for `in_array` look-ups, compared as PHP compares them (nulls, which
     the all...WooIds lists may hold, match nothing the plugin looks for)."""
     return {php_id(value) for value in values if value is not None}
+
+
+def php_reencoded(value: object) -> object:
+    """A JSON value as PHP's `json_encode(json_decode($text))` gives it back: the same, but a
+    whole-number float (`30.00` in WooCommerce's text) comes out as an integer (`30`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [php_reencoded(item) for item in value]
+    if isinstance(value, dict):
+        return {name: php_reencoded(item) for name, item in value.items()}
+    return value
 
 
 def php_string(value: object) -> str:
@@ -183,6 +220,28 @@ class HttpTransport:
             connection.close()
 
 
+class ClientTransport:
+    """The wire through Django's test Client, in this process (no server): the calls reach the
+    views as the plugin's would, from `address` (REMOTE_ADDR). One per thread."""
+
+    def __init__(self, api_path: str = "/api/public/woo_v3", *, address: str = "203.0.113.5"):
+        from django.test import Client
+
+        self.api_path = api_path
+        self.client = Client(REMOTE_ADDR=address)
+
+    def __call__(
+        self, method: str, target: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        path = f"{self.api_path}/{target}"
+        if body is None:
+            response = self.client.generic(method, path)
+        else:
+            content_type = headers.get("Content-Type", "application/octet-stream")
+            response = self.client.generic(method, path, data=body, content_type=content_type)
+        return response.status_code, dict(response.headers), response.content
+
+
 # -- what a cycle did ------------------------------------------------------------------------------
 
 
@@ -240,6 +299,26 @@ class Cycle:
             for exchange in self.exchanges
             if exchange.method == "POST"
         }
+
+
+@dataclass
+class OrdersCycle(Cycle):
+    """One `dokiocrm_orders_cronjob` run (protocol notes 5.1)."""
+
+    watermark: str | None = None
+    """getLastSynchronizedOrderTime's body, as the plugin pasted it into `after=` (None: the
+    cycle stopped before)."""
+    orders: list[dict] | None = None
+    """What WooCommerce listed, as decoded (None: the cycle stopped before listing)."""
+    posted: bytes | None = None
+    """putOrdersIntoCRM's body (None: nothing was posted)."""
+    reply: str | None = None
+    """putOrdersIntoCRM's reply body (None: nothing was posted)."""
+
+    @property
+    def clean(self) -> bool:
+        """Allowed, posted, answered `1`, and nothing logged as an error or a violation."""
+        return self.allowed and self.reply == "1" and not self.errors and not self.violations
 
 
 class PluginHang(Exception):
@@ -346,6 +425,48 @@ class DokioStorePlugin:
                 if name == "products":
                     self._roll_back(step)
         return cycle
+
+    def run_orders_cycle(self) -> OrdersCycle:
+        """`c_get_crm_orders()`: the gate, the watermark, the shop's orders after it, the post
+        (protocol notes 5.1). See the module's docstring."""
+        cycle = self._cycle = OrdersCycle()
+        cycle.gate, cycle.allowed = self._is_let_sync()
+        if not cycle.allowed:
+            return cycle
+        exchange = self.get("getLastSynchronizedOrderTime")
+        if exchange.status != 200:  # any other status is an error, whatever the body (3.17)
+            self._error(
+                f"getLastSynchronizedOrderTime: Server error with response code = "
+                f"{exchange.status}, received {exchange.text[:200]!r}"
+            )
+            return cycle
+        cycle.watermark = exchange.text
+        if not WATERMARK.fullmatch(cycle.watermark):
+            self._violation(f"getLastSynchronizedOrderTime: {cycle.watermark[:200]!r} is no date")
+        try:
+            cycle.orders = self.woo.request(
+                "GET", "orders", query={"after": cycle.watermark, "dates_are_gmt": 1}
+            )
+        except WooError as error:  # the plugin throws, logs, and posts nothing this minute
+            self._error(f"orders: {error}")
+            return cycle
+        reply = self.post("putOrdersIntoCRM", "orders", php_reencoded(cycle.orders))
+        cycle.posted = reply.request_body
+        cycle.reply = reply.text
+        self._read_orders_reply(reply)
+        return cycle
+
+    def _read_orders_reply(self, reply: Exchange) -> None:
+        """The plugin only logs the reply, by its body (the HTTP status is not read)."""
+        exception = ORDER_REPLIES.get(reply.text)
+        if exception == "":
+            self._log(f"putOrdersIntoCRM: {len(self._cycle.orders or [])} orders sent")
+        elif exception:
+            self._error(f"putOrdersIntoCRM: {exception}")
+        elif reply.text == "":
+            self._error("putOrdersIntoCRM: Server error. See server logs")
+        else:
+            self._error(f"putOrdersIntoCRM: reply {reply.status} {reply.text[:200]!r}")
 
     def _is_let_sync(self) -> tuple[dict | None, bool]:
         exchange = self.get("isLetSync", plugin_version=self.plugin_version)

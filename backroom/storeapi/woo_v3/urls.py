@@ -24,6 +24,8 @@ ENDPOINTS = (
     "countVariationsToStoreSync",
     "syncVariationsToStore",
     "syncVariationsIds",
+    "getLastSynchronizedOrderTime",
+    "putOrdersIntoCRM",
 )
 
 app_name = "woo_v3"

@@ -1,18 +1,21 @@
-"""The DokioStore plugin's catalog endpoints under /api/public/woo_v3 (protocol notes, section 3).
+"""The DokioStore plugin's endpoints under /api/public/woo_v3 (protocol notes, sections 3 and 5):
+the catalog feed and the orders (the watermark and the batches of WooCommerce orders).
 
 Each view is a thin adapter: the shared `_serve` authenticates the call (stores.access), reads
-the request through wire.py, calls one function of stores.feed or stores.sync, answers in the
-exact form the plugin reads (JSON objects, a bare `1`, a JSON array), and journals the call
-(stores.journal). No business rule lives here.
+the request through wire.py, calls one function of stores.feed, stores.sync or
+stores.order_intake, answers in the exact form the plugin reads (JSON objects, a bare `1`, a
+JSON array, raw text), and journals the call (stores.journal). No business rule lives here.
 
 How failures look to the plugin, which reads only HTTP 200 bodies and logs everything else
 with the body:
 - a wrong key (or a deleted store's key): HTTP 200 and -200 in the reply's own shape;
 - a caller address the store does not allow: 403, a sentence naming the caller's address;
-- a catalog call while sync is switched off (for the installation or the connection) or the
-  account has more connections than it may: 403, the reason isLetSync would give;
+- a catalog or orders call while sync is switched off (for the installation or the connection)
+  or the account has more connections than it may: 403, the reason isLetSync would give;
 - too many failed attempts from the address this minute: 429 with Retry-After;
-- a bad parameter or body: 400 (413 when too large), a sentence; nothing is written;
+- a bad parameter or body: 400 (413 when larger than the endpoint takes), a sentence; nothing
+  is written;
+- orders the store cannot send yet (putOrdersIntoCRM): HTTP 200 and -220 or -222;
 - an error of ours: 500, a sentence; the details go to the server log and the store's journal.
 """
 
@@ -28,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, StrictInt, TypeAdapter
 
 from backroom.storeapi.woo_v3 import wire
-from backroom.stores import access, feed, journal
+from backroom.stores import access, feed, journal, order_intake
 from backroom.stores.access import Outcome
 from backroom.stores.addresses import caller_address
 from backroom.stores.models import Store, SyncState
@@ -48,6 +51,17 @@ SERVER_ERROR = "Backroom could not answer this call because of an error on the s
 JOURNAL_SERVER_ERROR = "Backroom failed to answer (an error on the server: see its log)."
 SYNC_REFUSED = "Synchronization refused: {reason}"
 IDS_IGNORED = "{ignored} of {reported} reported ids named nothing of this company and were ignored."
+MORE_PROBLEMS = "({count} more: see the held orders on the connection page.)"
+ORDERS_REFUSED = {
+    order_intake.DEPARTMENT_NOT_SET: (
+        "Orders refused (-220): the connection has no department for orders. Choose one on "
+        "the connection page; the store sends the orders again."
+    ),
+    order_intake.DEFAULT_CUSTOMER_NOT_SET: (
+        "Orders refused (-222): the connection uses a default customer for unknown buyers but "
+        "names none. Choose one on the connection page; the store sends the orders again."
+    ),
+}
 WRONG_METHOD = "Use {method} for this address."
 
 _WOO_IDS = TypeAdapter(list[StrictInt])
@@ -75,9 +89,16 @@ class Call:
 Handler = Callable[[Call], Answer]
 
 
-def endpoint(method: str, *, wrong_key: Callable[[], HttpResponse], catalog: bool = True):
-    """Make `handler` a view: method check, lock-out, body, key and address, for `catalog`
-    calls the sync rules (stores.access.catalog_refusal), and the journal."""
+def endpoint(
+    method: str,
+    *,
+    wrong_key: Callable[[], HttpResponse],
+    gated: bool = True,
+    max_body: int = wire.MAX_BODY_BYTES,
+):
+    """Make `handler` a view: method check, lock-out, body (at most `max_body` bytes), key and
+    address, for `gated` calls (catalog and orders) the sync rules
+    (stores.access.catalog_refusal), and the journal."""
 
     def decorate(handler: Handler):
         name = handler.__name__
@@ -90,7 +111,8 @@ def endpoint(method: str, *, wrong_key: Callable[[], HttpResponse], catalog: boo
                 name=name,
                 method=method,
                 wrong_key=wrong_key,
-                catalog=catalog,
+                gated=gated,
+                max_body=max_body,
                 handler=handler,
             )
 
@@ -105,7 +127,8 @@ def _serve(
     name: str,
     method: str,
     wrong_key: Callable[[], HttpResponse],
-    catalog: bool,
+    gated: bool,
+    max_body: int,
     handler: Handler,
 ) -> HttpResponse:
     if request.method != method:
@@ -118,9 +141,9 @@ def _serve(
     body: dict[str, object] = {}
     if method == "POST":
         try:
-            body = wire.parse_body(_read_body(request))
+            body = wire.parse_body(_read_body(request, limit=max_body))
         except _TooLarge:
-            return _text(BODY_TOO_LARGE.format(limit=wire.MAX_BODY_BYTES), status=413)
+            return _text(BODY_TOO_LARGE.format(limit=max_body), status=413)
         except wire.WireError as error:
             return _text(str(error), status=400)
         key = body.get("crmSecretKey")
@@ -133,7 +156,7 @@ def _serve(
     if result.outcome is Outcome.WRONG_ADDRESS:
         journal.record_call(store=store, endpoint=name, error=result.message)
         return _text(result.message, status=403)
-    if catalog and (reason := access.catalog_refusal(store=store)):
+    if gated and (reason := access.catalog_refusal(store=store)):
         journal.record_call(store=store, endpoint=name, error=SYNC_REFUSED.format(reason=reason))
         return _text(reason, status=403)
     try:
@@ -153,18 +176,18 @@ class _TooLarge(Exception):
     pass
 
 
-def _read_body(request: HttpRequest) -> bytes:
-    """The body, at most wire.MAX_BODY_BYTES: refused by its declared length before reading,
-    and by what arrives when the length was not declared truly. Read from the stream, not
+def _read_body(request: HttpRequest, *, limit: int) -> bytes:
+    """The body, at most `limit` bytes: refused by its declared length before reading, and by
+    what arrives when the length was not declared truly. Read from the stream, not
     request.body, so Django's form-data limit does not apply to these JSON bodies."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > wire.MAX_BODY_BYTES:
+    if declared > limit:
         raise _TooLarge
-    raw = request.read(wire.MAX_BODY_BYTES + 1)
-    if len(raw) > wire.MAX_BODY_BYTES:
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
         raise _TooLarge
     return raw
 
@@ -218,14 +241,14 @@ def _wrong_key_list() -> HttpResponse:
 # -- connection --------------------------------------------------------------------------------
 
 
-@endpoint("GET", wrong_key=_wrong_key_number, catalog=False)
+@endpoint("GET", wrong_key=_wrong_key_number, gated=False)
 def DokioCrmConnectionTest(call: Call) -> Answer:  # noqa: N802 (the protocol's path)
     """The admin's "Test connection to CRM" button: `1` (a JSON number) when key and address
     are right."""
     return Answer(HttpResponse(OK, content_type=JSON))
 
 
-@endpoint("GET", wrong_key=_wrong_key_gate, catalog=False)
+@endpoint("GET", wrong_key=_wrong_key_gate, gated=False)
 def isLetSync(call: Call) -> Answer:  # noqa: N802
     """The gate before every step: `{"is_sync_allowed": bool, "reason": str}`."""
     reason = access.sync_refusal(
@@ -359,3 +382,42 @@ def _confirm(call: Call, kind: str) -> Answer:
     ignored = reported - stored
     problem = IDS_IGNORED.format(ignored=ignored, reported=reported) if ignored > 0 else ""
     return Answer(_text(OK), items=len(pairs), problem=problem)
+
+
+# -- orders (protocol notes 3.17, 3.18 and 5) ------------------------------------------------------
+
+
+@endpoint("GET", wrong_key=_wrong_key_text)
+def getLastSynchronizedOrderTime(call: Call) -> Answer:  # noqa: N802
+    """The watermark, raw text (no quotes): the plugin pastes it into WooCommerce's `after=`
+    and posts the orders created after it."""
+    watermark = wire.watermark_text(order_intake.last_order_time(store=call.store))
+    return Answer(_text(watermark))
+
+
+@endpoint("POST", wrong_key=_wrong_key_text, max_body=wire.MAX_ORDERS_BODY_BYTES)
+def putOrdersIntoCRM(call: Call) -> Answer:  # noqa: N802
+    """A batch of WooCommerce orders (posted every orders cycle, even empty): `1` once every
+    order is imported or held (stores.order_intake), or -220 / -222 and nothing imported when
+    the connection cannot take orders. Held orders are named in the journal, not in the reply:
+    the plugin only logs it."""
+    payloads = wire.read_orders(call.body)
+    if (code := order_intake.orders_refusal(store=call.store)) is not None:
+        return Answer(_text(str(code)), items=len(payloads), problem=ORDERS_REFUSED[code])
+    report = order_intake.import_store_orders(store=call.store, payloads=payloads)
+    return Answer(_text(OK), items=len(payloads), problem=_journal_problem(report.problems))
+
+
+def _journal_problem(problems: list[str]) -> str:
+    """The batch's problems as one journal message: as many whole sentences as fit the
+    journal's length, then how many more there are (each held order is listed with its reason
+    on the connection page anyway). When not even one fits, the journal cuts the message."""
+    whole = " ".join(problems)
+    if len(whole) <= journal.MESSAGE_MAX_LENGTH:
+        return whole
+    for shown in range(len(problems) - 1, 0, -1):
+        more = MORE_PROBLEMS.format(count=len(problems) - shown)
+        message = " ".join([*problems[:shown], more])
+        if len(message) <= journal.MESSAGE_MAX_LENGTH:
+            return message
+    return whole

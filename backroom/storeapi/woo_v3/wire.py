@@ -37,10 +37,14 @@ RESULT_WRONG_KEY = -200
 MAX_PAGE_SIZE = 500
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """An id report of 100,000 pairs is about 3 MB."""
+MAX_ORDERS_BODY_BYTES = 1024 * 1024
+"""A batch holds at most 10 orders (WooCommerce's page size) of a few KB each; 1 MiB leaves
+room for orders of hundreds of lines and refuses anything else before it is parsed."""
 ID_MIN = -(2**63)
 ID_MAX = 2**63 - 1
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,19}")
 _PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+_WATERMARK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _SHOWN_ERRORS = 3
 
 
@@ -228,6 +232,15 @@ class WrongKeyReply(_Reply):
     queryResultCode: Literal[-200] = RESULT_WRONG_KEY
 
 
+def watermark_text(watermark: str) -> str:
+    """getLastSynchronizedOrderTime's reply, checked: `YYYY-MM-DDTHH:MM:SS`, nothing around it.
+    The plugin pastes the body into WooCommerce's `after=` as it is, and WooCommerce answers
+    anything else (quotes, a blank, a code) with 400, so the store would send no orders."""
+    if not _WATERMARK.fullmatch(watermark):
+        raise ValueError(f"not a watermark: {watermark!r}")
+    return watermark
+
+
 # -- requests ----------------------------------------------------------------------------------
 
 
@@ -297,6 +310,15 @@ def parse_body(raw: bytes) -> dict[str, object]:
     if not isinstance(body, dict):
         raise WireError("The request body must be a JSON object.")
     return body
+
+
+def read_orders(body: Mapping[str, object]) -> list[object]:
+    """putOrdersIntoCRM's `orders`: a list, whatever its items are (each order is read, and
+    held when unreadable, on its own: stores.order_intake). WireError when it is not a list."""
+    orders = body.get("orders")
+    if not isinstance(orders, list):
+        raise WireError('"orders" must be a list of orders.')
+    return orders
 
 
 def read_report(body: Mapping[str, object], model: type[Report]) -> Report:

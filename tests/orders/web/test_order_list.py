@@ -1,0 +1,259 @@
+"""The customer orders list (/orders/): filters by store and status, search, paging, newest
+first, state in the URL, a constant number of queries, and only what the user may see."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from backroom.customers.models import Customer
+from backroom.orders.models import CustomerOrder
+from backroom.stores.models import Store
+from tests.conftest import make_user
+from tests.orders.web.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+Status = CustomerOrder.Status
+MAY_1 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def numbers(response) -> list[int]:
+    """The order numbers in the list's rows, top to bottom."""
+    return [int(n) for n in re.findall(r'data-order="(\d+)"', response.content.decode())]
+
+
+@pytest.fixture
+def second_store(company, retail, warehouse, owner) -> Store:
+    return Store.objects.create(
+        company=company,
+        name="Acme DE",
+        language="DE",
+        regular_price_type=retail,
+        orders_department=warehouse,
+        order_creator=owner,
+        created_by=owner,
+    )
+
+
+@pytest.fixture
+def three_orders(store_order, widget, second_store):
+    """Placed on May 1st, 3rd and 2nd (so newest first is 2, 3, 1 by placement, not by
+    entry); the second from the other store, the third cancelled."""
+    first = store_order(101, (widget, "1", "10.00", "10.00"), store_created_at=MAY_1)
+    second = store_order(
+        202,
+        (widget, "2", "10.00", "20.00"),
+        store=second_store,
+        store_created_at=MAY_1 + timedelta(days=2),
+        store_order_number="DE-202",
+    )
+    bob = Customer.objects.create(company=widget.company, name="Bob Stone")
+    third = store_order(
+        303,
+        (widget, "3", "10.00", "30.01"),
+        customer=bob,
+        status=Status.CANCELLED,
+        store_created_at=MAY_1 + timedelta(days=1),
+        totals_mismatch=True,
+    )
+    return first, second, third
+
+
+def test_newest_first_with_every_column(owner_client, three_orders):
+    first, second, third = three_orders
+
+    response = owner_client.get("/orders/")
+
+    assert response.status_code == 200
+    assert numbers(response) == [second.number, third.number, first.number]
+    content = response.content.decode()
+    row = content[content.index(f'data-order="{second.number}"') :].split("</tr>")[0]
+    assert "2024-05-03 12:00" in row
+    assert "Ann Smith" in row
+    assert 'Acme DE <span class="muted">#DE-202</span>' in row
+    assert ">Processing<" in row
+    assert "20.00 EUR" in row
+    assert 'data-testid="mismatch"' not in row
+    mismatched = content[content.index(f'data-order="{third.number}"') :].split("</tr>")[0]
+    assert 'data-testid="mismatch"' in mismatched
+    assert ">Cancelled<" in mismatched
+    assert f'href="/orders/{first.pk}/"' in content
+    assert "Found: 3, page 1 of 1" in content
+
+
+def test_filter_by_store_keeps_the_state_in_the_url(owner_client, three_orders, second_store):
+    first, second, third = three_orders
+
+    response = owner_client.get(f"/orders/?store={first.store_id}&size=10")
+
+    assert numbers(response) == [third.number, first.number]
+    content = response.content.decode()
+    assert f'<option value="{first.store_id}" selected>' in content
+    assert f'<option value="{second_store.pk}">' in content
+    assert owner_client.get(f"/orders/?store={second_store.pk}").context["page"].total == 1
+
+
+def test_filter_by_status(owner_client, three_orders):
+    first, second, third = three_orders
+
+    assert numbers(owner_client.get("/orders/?status=cancelled")) == [third.number]
+    assert numbers(owner_client.get("/orders/?status=processing")) == [second.number, first.number]
+    selected = owner_client.get("/orders/?status=cancelled").content.decode()
+    assert '<option value="cancelled" selected>Cancelled</option>' in selected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bob", [2]),  # part of the customer's name, any case
+        ("de-20", [1]),  # part of the store's order number
+        ("303", [2]),  # the store's order number (and id)
+    ],
+)
+def test_search(owner_client, three_orders, query, expected):
+    orders = list(three_orders)
+    response = owner_client.get("/orders/", {"q": query})
+    assert numbers(response) == [orders[i].number for i in expected]
+
+
+def test_search_by_backroom_number(owner_client, three_orders):
+    first, *_ = three_orders
+    assert first.number in numbers(owner_client.get("/orders/", {"q": str(first.number)}))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?status=nonsense",
+        "?store=abc",
+        "?store=-1",
+        "?page=0",
+        "?page=99999999999999999999999",
+        "?size=7",
+        "?q=%00%01",
+        "?q=" + "x" * 5000,
+    ],
+)
+def test_unreadable_parameters_never_fail(owner_client, three_orders, query):
+    response = owner_client.get(f"/orders/{query}")
+    assert response.status_code == 200
+
+
+def test_unknown_status_and_garbage_fall_back_to_everything(owner_client, three_orders):
+    assert len(numbers(owner_client.get("/orders/?status=nonsense&store=abc"))) == 3
+
+
+def test_a_store_of_another_account_shows_nothing_and_is_not_offered(
+    owner_client, three_orders, foreign_company, owner
+):
+    from backroom.catalog.models import PriceType
+    from backroom.companies.models import Department
+
+    rival_store = Store.objects.create(
+        company=foreign_company,
+        name="RIVALMARK store",
+        language="EN",
+        regular_price_type=PriceType.objects.create(company=foreign_company, name="R"),
+        orders_department=Department.objects.create(company=foreign_company, name="D"),
+        order_creator=owner,
+        created_by=owner,
+    )
+
+    response = owner_client.get(f"/orders/?store={rival_store.pk}")
+
+    assert numbers(response) == []
+    assert "RIVALMARK" not in response.content.decode()
+
+
+def test_paging(owner_client, store_order, widget):
+    orders = [
+        store_order(1000 + i, (widget, "1", "1.00", None), store_created_at=MAY_1 + timedelta(i))
+        for i in range(23)
+    ]
+    newest_first = [o.number for o in reversed(orders)]
+
+    second = owner_client.get("/orders/?size=10&page=2")
+    beyond = owner_client.get("/orders/?size=10&page=50")
+
+    assert numbers(second) == newest_first[10:20]
+    assert "Found: 23, page 2 of 3" in second.content.decode()
+    assert 'href="?page=3&amp;size=10">Next' in second.content.decode()
+    assert numbers(beyond) == newest_first[20:]  # the nearest page
+
+
+def test_the_query_count_does_not_grow_with_the_rows(owner_client, store_order, widget, gadget):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get("/orders/?size=100").status_code == 200
+        return len(queries)
+
+    store_order(1, (widget, "1", "1.00", None))
+    few = count_queries()
+    for i in range(2, 30):
+        customer = Customer.objects.create(company=widget.company, name=f"Buyer {i}")
+        store_order(
+            i, (widget, "1", "1.00", None), (gadget, "2", "3.00", "6.00"), customer=customer
+        )
+    many = count_queries()
+
+    assert few == many
+
+
+def test_orders_of_a_company_the_user_may_not_see_are_not_listed(
+    account, other_company, three_orders, order_viewer_client, owner
+):
+    from backroom.companies.models import Department
+    from backroom.orders.services import create_order
+
+    elsewhere = create_order(
+        company=other_company,
+        customer=Customer.objects.create(company=other_company, name="Sister buyer"),
+        department=Department.objects.create(company=other_company, name="Main"),
+        created_by=owner,
+        lines=[],
+    )
+
+    own = numbers(order_viewer_client.get("/orders/"))
+
+    assert len(own) == 3
+    assert elsewhere.pk not in [o.pk for o in order_viewer_client.get("/orders/").context["orders"]]
+    assert "Sister buyer" not in order_viewer_client.get("/orders/").content.decode()
+
+
+def test_without_the_orders_view_permission_the_list_is_refused(store_viewer_client):
+    response = store_viewer_client.get("/orders/")
+    assert response.status_code == 403
+    assert "Your roles do not let you view customer orders." in response.content.decode()
+
+
+def test_signed_out_goes_to_the_login(client):
+    response = client.get("/orders/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_the_menu_links_the_list_only_for_who_may_view_orders(
+    order_viewer_client, store_viewer_client
+):
+    link = 'href="/orders/" data-testid="nav-orders"'
+    assert link in order_viewer_client.get("/orders/").content.decode()
+    assert link not in store_viewer_client.get("/").content.decode()
+
+
+def test_only_get(owner_client):
+    assert owner_client.post("/orders/").status_code == 405
+
+
+def test_a_user_of_no_account_sees_nothing(db):
+    from backroom.accounts.models import User
+
+    stranger = User.objects.create_user(username="stranger", password="x-pass-123")
+    assert signed_in(stranger).get("/orders/").status_code == 403
+
+
+def test_own_scope_user_sees_own_company_orders(account, company, three_orders):
+    user = make_user(account, company, username="ownall", permissions=["orders.view.all"])
+    assert len(numbers(signed_in(user).get("/orders/"))) == 3
