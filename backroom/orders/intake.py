@@ -194,7 +194,7 @@ def _intake_once(store: Store, incoming: IncomingOrder) -> Intake:
         .first()
     )
     if existing is not None:
-        return _follow_status(existing, store, incoming)
+        return _follow_status(existing, store, status=incoming.status, payload=incoming.payload)
     customer, reason = _choose_customer(store, incoming)
     order = _create(store, incoming, customer, reason)
     if store.auto_reserve and order.status not in CLOSING_STATUSES:
@@ -205,22 +205,43 @@ def _intake_once(store: Store, incoming: IncomingOrder) -> Intake:
     return Intake(order=order, outcome=IntakeOutcome.CREATED)
 
 
-def _follow_status(order: CustomerOrder, store: Store, incoming: IncomingOrder) -> Intake:
-    """A repeat changes nothing but the status (and keeps the newest payload with it): moving
-    into a closing status releases the order's reservations; moving out of one, back to an open
-    status, reserves again (each line its full quantity, in the order's department) when the
-    store auto-reserves. The same status writes nothing."""
-    if order.status == incoming.status:
+def follow_store_status(
+    *, store: Store, store_order_id: int, status: str, payload: dict
+) -> Intake | None:
+    """A repeat of an order imported before: its status follows the store's (_follow_status),
+    whatever else the payload holds (a line whose product is no longer linked does not keep a
+    cancellation from releasing stock). None when the store's order is not in Backroom yet."""
+    if status not in CustomerOrder.Status.values:
+        raise OrderNotImported(f"Backroom does not know the order status {status!r}.")
+    with transaction.atomic(savepoint=False):  # the row lock needs a transaction
+        order = (
+            CustomerOrder.objects.select_for_update()
+            .filter(store=store, store_order_id=store_order_id)
+            .first()
+        )
+        if order is None:
+            return None
+        return _follow_status(order, store, status=status, payload=payload)
+
+
+def _follow_status(order: CustomerOrder, store: Store, *, status: str, payload: dict) -> Intake:
+    """A repeat changes nothing but the status, and only when the store's status changed since
+    it last sent the order (so a cancellation made in Backroom is not undone by the store
+    sending the order again); it keeps the newest payload with it. Moving into a closing status
+    releases the order's reservations; moving out of one, back to an open status, reserves
+    again (each line its full quantity, in the order's department) when the store
+    auto-reserves."""
+    if order.store_status == status:
         return Intake(order=order, outcome=IntakeOutcome.UNCHANGED)
     try:
-        payload = storable_json(incoming.payload) if incoming.payload else None
+        kept = storable_json(payload) if payload else None
     except ValueError as error:
         reason = _sentence(f"The order's data cannot be kept: {_lower(str(error))}")
         raise OrderNotImported(reason) from None
     was_closed = order.status in CLOSING_STATUSES
-    order.status = incoming.status
-    order.store_payload = payload
-    order.save(update_fields=["status", "store_payload", "changed_at"])
+    order.status = order.store_status = status
+    order.store_payload = kept
+    order.save(update_fields=["status", "store_status", "store_payload", "changed_at"])
     closes = order.status in CLOSING_STATUSES
     if closes and not was_closed:
         release_reservations(lines=order.lines.all())

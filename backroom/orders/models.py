@@ -55,6 +55,13 @@ class CustomerOrder(models.Model):
         max_length=20, choices=CustomerReason.choices, default=CustomerReason.CHOSEN
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    store_status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        help_text="The status the store gave the order last: a repeat changes the order's "
+        "status only when the store's has changed.",
+    )
     shipment_date = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     billing_address = models.JSONField(default=dict, blank=True)

@@ -73,7 +73,8 @@ def list_orders(
     search = _search_text(search)
     if search:
         found = Q(customer__name__icontains=search) | Q(store_order_number__icontains=search)
-        if search.isdigit() and len(search) <= 19:
+        # isascii: isdigit() also says yes to "²" and other digits that int() refuses.
+        if search.isascii() and search.isdigit() and len(search) <= 19:
             found |= Q(number=int(search)) | Q(store_order_id=int(search))
         orders = orders.filter(found)
     size = min(max(page_size, 1), MAX_PAGE_SIZE)

@@ -129,6 +129,7 @@ def create_order(
             department=department,
             created_by=created_by,
             status=status,
+            store_status=status if store else "",  # what a repeat compares with
             shipment_date=shipment_date,
             currency=currency,
             billing_address=clean_json(billing_address or {}),

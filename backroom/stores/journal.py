@@ -27,6 +27,9 @@ MESSAGE_MAX_LENGTH = 500
 CATALOG_CYCLE_END = "syncVariationsIds"
 """The call that ends the plugin's catalog cycle: it posts it on every cycle that reaches the
 variations, even with nothing to report (protocol notes 3.16)."""
+ORDERS_CYCLE_END = "putOrdersIntoCRM"
+"""The call that ends the plugin's orders cycle: posted every minute, even with no orders
+(protocol notes 3.18)."""
 IPV6_SOURCE_PREFIX = 64
 """An IPv6 caller is counted by its /64: one machine usually holds a whole /64 and could
 otherwise take a fresh address for every attempt."""
@@ -45,12 +48,13 @@ class EndpointJournal:
 
 @dataclass(frozen=True)
 class JournalSummary:
-    """What the status panel shows of the journal: the last call of any kind, the end of the
-    last catalog cycle, the newest errors (newest first, as lines of text), and every endpoint
-    the store has used (by name)."""
+    """What the status panel shows of the journal: the last call of any kind, the ends of the
+    last catalog and orders cycles, the newest errors (newest first, as lines of text), and
+    every endpoint the store has used (by name)."""
 
     last_call_at: datetime | None
     last_catalog_sync_at: datetime | None
+    last_orders_sync_at: datetime | None
     recent_errors: tuple[str, ...]
     endpoints: tuple[EndpointJournal, ...]
 
@@ -120,10 +124,11 @@ def get_journal_summary(*, store: Store) -> JournalSummary:
         for row in CallJournal.objects.filter(store=store).order_by("endpoint")
     )
     errors = CallError.objects.filter(store=store).order_by("-at", "-pk")[:KEPT_ERRORS]
-    cycle_end = next((e for e in endpoints if e.endpoint == CATALOG_CYCLE_END), None)
+    successes = {e.endpoint: e.last_success_at for e in endpoints}
     return JournalSummary(
         last_call_at=max((e.last_call_at for e in endpoints), default=None),
-        last_catalog_sync_at=cycle_end.last_success_at if cycle_end else None,
+        last_catalog_sync_at=successes.get(CATALOG_CYCLE_END),
+        last_orders_sync_at=successes.get(ORDERS_CYCLE_END),
         recent_errors=tuple(_error_line(error) for error in errors),
         endpoints=endpoints,
     )

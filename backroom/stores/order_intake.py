@@ -25,11 +25,16 @@ from backroom.accounts.models import User
 from backroom.accounts.permissions import require_permission
 from backroom.accounts.selectors import get_for_user, parse_id
 from backroom.orders.errors import OrderNotImported
-from backroom.orders.intake import IntakeOutcome, intake_order
+from backroom.orders.intake import IntakeOutcome, follow_store_status, intake_order
 from backroom.orders.models import CustomerOrder
 from backroom.orders.services import storable_json
 from backroom.stores.models import HeldOrder, Store
-from backroom.stores.woo_orders import OrderIdentity, order_identity, read_woo_order
+from backroom.stores.woo_orders import (
+    OrderIdentity,
+    order_identity,
+    read_status,
+    read_woo_order,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +52,10 @@ RETRIES_PER_BATCH = 20
 RETRIES_PER_CLICK = 100
 """Held orders tried again by one press of a user's button."""
 MAX_IDS = 1000
-FUTURE_SLACK = timedelta(days=1)
-"""An order placed later than this from now (a shop's clock, or a date edited in WooCommerce)
-is not let move the watermark: the plugin would skip every order until that date."""
+FUTURE_SLACK = timedelta(minutes=5)
+"""An order dated later than this from now (a date edited in WooCommerce, a shop's clock far
+ahead) does not move the watermark until its time comes: the plugin would skip every order
+placed until then. Minutes of clock difference only make the newest orders come again."""
 
 BUG_REASON = "Backroom failed on this order (an error on the server: see its log)."
 NOT_OBJECT_REASON = "The order is not a JSON object."
@@ -71,8 +77,12 @@ class BatchReport:
     """Held orders imported at last (from this batch's retry or a user's button)."""
     ignored: int = 0
     """Orders sent again after a user discarded them."""
+    held_reasons: list[str] = field(default_factory=list)
+    """Why each order of the batch newly (or still) held is held, one sentence each; the
+    connection page's Orders panel lists them, so they are not errors of the call."""
     problems: list[str] = field(default_factory=list)
-    """Sentences for the store's journal (the connection page)."""
+    """Warnings for the store's journal (a full page of orders, a batch too large) or for the
+    user who pressed a button."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +155,8 @@ def last_order_time(*, store: Store) -> str:
     """The watermark: the newest creation time among the store's imported and held orders,
     minus one second (WooCommerce's `after` is exclusive, to the second: an order placed in
     the same second as the newest comes again, and its id makes that harmless), in UTC as
-    `YYYY-MM-DDTHH:MM:SS`; NO_ORDERS_YET when there is none. Times later than tomorrow are
-    left out (FUTURE_SLACK). Two queries."""
+    `YYYY-MM-DDTHH:MM:SS`; NO_ORDERS_YET when there is none. Times more than minutes ahead are
+    left out until then (FUTURE_SLACK). Two queries."""
     latest = timezone.now() + FUTURE_SLACK
     newest = [
         model.objects.filter(store=store, store_created_at__lte=latest).aggregate(
@@ -236,7 +246,7 @@ def _import_from_batch(store: Store, attempt: _Attempt, report: BatchReport) -> 
         report.released += released
         return
     report.held += 1
-    report.problems.append(f"{_order_label(attempt.identity)} is held: {_reason(reason)}")
+    report.held_reasons.append(f"{_order_label(attempt.identity)} is held: {_reason(reason)}")
     _hold(store, attempt, reason)
 
 
@@ -266,6 +276,18 @@ def _retry(store: Store, rows: list[HeldOrder], report: BatchReport) -> None:
 
 
 def _import(store: Store, payload: object) -> IntakeOutcome:
+    """A repeat only follows its status, read alone (its lines may no longer find their
+    products, and need not); a new order is read whole and imported."""
+    store_order_id = order_identity(payload).store_order_id
+    if store_order_id is not None:
+        repeat = follow_store_status(
+            store=store,
+            store_order_id=store_order_id,
+            status=read_status(payload.get("status")),
+            payload=payload,
+        )
+        if repeat is not None:
+            return repeat.outcome
     incoming = read_woo_order(store=store, payload=payload)
     return intake_order(store=store, incoming=incoming).outcome
 

@@ -65,13 +65,13 @@ class Page:
 class StoreStatus:
     """What a store's status panel shows. `waiting` counts, per kind, the items the store
     carries that it has never been sent or has not confirmed since they changed. The other
-    fields come from the store-API journal (stores.journal); the last order import is None
-    until orders are imported."""
+    fields come from the store-API journal (stores.journal): the last orders sync is the
+    store's last accepted post of orders, which it sends every minute, orders or not."""
 
     waiting: dict[str, int]
     last_call_at: datetime | None = None
     last_catalog_sync_at: datetime | None = None
-    last_order_import_at: datetime | None = None
+    last_orders_sync_at: datetime | None = None
     recent_errors: tuple[str, ...] = field(default_factory=tuple)
     calls: tuple[EndpointJournal, ...] = field(default_factory=tuple)
 
@@ -160,6 +160,7 @@ def store_status(*, store: Store) -> StoreStatus:
         waiting=waiting,
         last_call_at=calls.last_call_at,
         last_catalog_sync_at=calls.last_catalog_sync_at,
+        last_orders_sync_at=calls.last_orders_sync_at,
         recent_errors=calls.recent_errors,
         calls=calls.endpoints,
     )

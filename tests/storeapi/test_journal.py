@@ -1,6 +1,7 @@
 """The per-store journal (calls, items, last times per endpoint, recent errors; one write per
 call) and what the connection page's status panel shows of it."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -130,7 +131,7 @@ def test_the_status_shows_last_call_last_cycle_and_calls(plugin, store, shop, cl
     plugin.get("isLetSync", plugin_version="1.3.0-1")
 
     status = store_status(store=store)
-    assert (status.last_call_at, status.last_catalog_sync_at, status.last_order_import_at) == (
+    assert (status.last_call_at, status.last_catalog_sync_at, status.last_orders_sync_at) == (
         NOON + timedelta(minutes=2),
         NOON + timedelta(minutes=1),
         None,
@@ -140,6 +141,17 @@ def test_the_status_shows_last_call_last_cycle_and_calls(plugin, store, shop, cl
         ("isLetSync", 2),
         ("syncVariationsIds", 1),
     ]
+
+
+def test_the_status_shows_the_last_orders_sync(plugin, store, clock):
+    """The plugin posts its orders every minute, even none: the last accepted post shows the
+    orders job runs."""
+    body = json.dumps({"crmSecretKey": plugin.key, "orders": []}).encode()
+    plugin.post("putOrdersIntoCRM", body=body)
+    clock["at"] = NOON + timedelta(minutes=1)
+    plugin.post("putOrdersIntoCRM", body=b'{"crmSecretKey":"%s","orders":}' % plugin.key.encode())
+
+    assert store_status(store=store).last_orders_sync_at == NOON
 
 
 def test_a_refused_cycle_end_is_not_a_sync(plugin, store, clock):

@@ -230,47 +230,27 @@ def test_a_batch_with_a_poisoned_order_imports_the_others(plugin, store, linked,
     held = list(HeldOrder.objects.order_by("pk").values_list("store_order_id", "attempts"))
     assert held == [(728, 1), (None, 1)]
     calls, failures, items, _ = journal_row(store, ORDERS)
-    assert (calls, failures, items) == (1, 1, 4)
-    assert errors(store) == [
-        (
-            ORDERS,
-            'Order 728 is held: No Backroom product matches line 1 "Woo Single #1" (WooCommerce '
-            "product 999). Link the product to this store (a catalog sync records its WooCommerce"
-            " id) or give a Backroom product the same SKU, then try again. An order without a "
-            "readable id is held: The store sent a text where an order (a JSON object) was "
-            "expected.",
-        )
+    assert (calls, failures, items) == (1, 0, 4)  # held orders are no failed call...
+    assert errors(store) == []  # ...the connection page's Orders panel lists them
+
+
+def test_a_full_page_of_orders_is_a_warning_in_the_journal(plugin, store, linked, order_727):
+    orders = [
+        order_like(order_727, id=900 + n, date_created_gmt=f"2024-05-01T10:00:{n:02}")
+        for n in range(10)
     ]
-
-
-def test_many_held_orders_are_counted_in_the_journal(plugin, store, linked, order_727):
-    """The journal keeps 500 characters: whole sentences, then how many more."""
-    orders = []
-    for order_id in range(901, 908):
-        order = order_like(order_727, id=order_id)
-        order["line_items"] = [{**order["line_items"][0], "product_id": 999, "sku": ""}]
-        orders.append(order)
 
     assert post_orders(plugin, orders).content == b"1"
 
-    assert HeldOrder.objects.count() == 7
-    [(_, message)] = errors(store)
-    assert message.startswith('Order 901 is held: No Backroom product matches line 1 "Woo')
-    assert message.endswith(". (6 more: see the held orders on the connection page.)")
-    assert "Order 902" not in message
-
-
-def test_the_journal_message_is_cut_at_a_whole_sentence():
-    from backroom.storeapi.woo_v3.views import _journal_problem
-
-    sentences = [f"Order {n} is held: {'x' * 100}." for n in range(1, 8)]  # 118 characters each
-
-    assert _journal_problem(sentences[:4]) == " ".join(sentences[:4])  # 475 characters
-    assert _journal_problem(sentences) == " ".join(
-        [*sentences[:3], "(4 more: see the held orders on the connection page.)"]
-    )
-    assert _journal_problem(["y" * 600, "z."]) == "y" * 600 + " z."  # the journal cuts it
-    assert _journal_problem([]) == ""
+    assert journal_row(store, ORDERS)[:3] == (1, 1, 10)
+    assert errors(store) == [
+        (
+            ORDERS,
+            "The store sent 10 orders, as many as the plugin fetches at once: orders placed "
+            "between 2000-01-01T00:00:00 and 2024-05-01T10:00:00 (UTC) may not have been sent "
+            "(a limit of the DokioStore plugin). Compare with WooCommerce's order list.",
+        )
+    ]
 
 
 def test_unicode_arrives_escaped_as_php_sends_it(plugin, store, linked, order_727):

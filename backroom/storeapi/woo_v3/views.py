@@ -51,7 +51,6 @@ SERVER_ERROR = "Backroom could not answer this call because of an error on the s
 JOURNAL_SERVER_ERROR = "Backroom failed to answer (an error on the server: see its log)."
 SYNC_REFUSED = "Synchronization refused: {reason}"
 IDS_IGNORED = "{ignored} of {reported} reported ids named nothing of this company and were ignored."
-MORE_PROBLEMS = "({count} more: see the held orders on the connection page.)"
 ORDERS_REFUSED = {
     order_intake.DEPARTMENT_NOT_SET: (
         "Orders refused (-220): the connection has no department for orders. Choose one on "
@@ -399,25 +398,10 @@ def getLastSynchronizedOrderTime(call: Call) -> Answer:  # noqa: N802
 def putOrdersIntoCRM(call: Call) -> Answer:  # noqa: N802
     """A batch of WooCommerce orders (posted every orders cycle, even empty): `1` once every
     order is imported or held (stores.order_intake), or -220 / -222 and nothing imported when
-    the connection cannot take orders. Held orders are named in the journal, not in the reply:
-    the plugin only logs it."""
+    the connection cannot take orders. Held orders are not errors of the call: the connection
+    page's Orders panel lists them with their reasons. The journal gets the batch's warnings."""
     payloads = wire.read_orders(call.body)
     if (code := order_intake.orders_refusal(store=call.store)) is not None:
         return Answer(_text(str(code)), items=len(payloads), problem=ORDERS_REFUSED[code])
     report = order_intake.import_store_orders(store=call.store, payloads=payloads)
-    return Answer(_text(OK), items=len(payloads), problem=_journal_problem(report.problems))
-
-
-def _journal_problem(problems: list[str]) -> str:
-    """The batch's problems as one journal message: as many whole sentences as fit the
-    journal's length, then how many more there are (each held order is listed with its reason
-    on the connection page anyway). When not even one fits, the journal cuts the message."""
-    whole = " ".join(problems)
-    if len(whole) <= journal.MESSAGE_MAX_LENGTH:
-        return whole
-    for shown in range(len(problems) - 1, 0, -1):
-        more = MORE_PROBLEMS.format(count=len(problems) - shown)
-        message = " ".join([*problems[:shown], more])
-        if len(message) <= journal.MESSAGE_MAX_LENGTH:
-            return message
-    return whole
+    return Answer(_text(OK), items=len(payloads), problem=" ".join(report.problems))

@@ -304,11 +304,10 @@ def check_held_orders_and_journal(got: dict) -> None:
         (960, 3, POSTER_REASON),
         (961, 3, POSTER_REASON),
     ]
-    # The connection page's journal: 16 orders received in 5 posts; the post that held the
-    # Posters is the store's only error, naming both.
+    # The connection page's journal: 16 orders received in 5 posts, no call failed (held
+    # orders are listed in the Orders panel, not as errors of the call).
     assert got["journal"] == {
         "getLastSynchronizedOrderTime": {"calls": 5, "failures": 0, "items": 0},
-        "putOrdersIntoCRM": {"calls": 5, "failures": 1, "items": 16},
+        "putOrdersIntoCRM": {"calls": 5, "failures": 0, "items": 16},
     }
-    held_message = f"Order 960 is held: {POSTER_REASON} Order 961 is held: {POSTER_REASON}"
-    assert got["errors"] == [["putOrdersIntoCRM", held_message, 1]]
+    assert got["errors"] == []

@@ -253,7 +253,7 @@ def test_held_ids_that_cannot_be_are_not_found(owner, store, held_ids):
 def test_a_tried_list_costs_few_queries(owner, store, django_assert_max_num_queries):
     hold(store, *range(1, 11))
 
-    # The store and the list; then each: savepoint, claim, product look-up, rollback and
-    # release of the savepoint, the try recorded.
-    with django_assert_max_num_queries(2 + 10 * 6):
+    # The store and the list; then each: savepoint, claim, the repeat check, product look-up,
+    # rollback and release of the savepoint, the try recorded.
+    with django_assert_max_num_queries(2 + 10 * 7):
         retry_held_orders(user=owner, store_id=store.pk)

@@ -111,4 +111,4 @@ def test_any_batch_is_handled(linked, payloads):
 
     assert report.received == len(payloads)
     assert report.created + report.repeated + report.held == len(payloads)
-    assert report.held == len(report.problems)
+    assert report.held == len(report.held_reasons)

@@ -281,7 +281,7 @@ def test_status_counts_waiting_items(linked, catalog):
         "product": 0,
         "variation": 0,
     }
-    assert (status.last_call_at, status.last_catalog_sync_at, status.last_order_import_at) == (
+    assert (status.last_call_at, status.last_catalog_sync_at, status.last_orders_sync_at) == (
         None,
         None,
         None,
