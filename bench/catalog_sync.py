@@ -33,16 +33,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
+from bench.child import run_in_child
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench-results" / "catalog_sync.json"
@@ -98,66 +96,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_backend(backend: str, *, products: int, variations: int) -> dict | None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKROOM_")}
-    env.update(
-        BACKROOM_ALLOWED_HOSTS="testserver",
-        BACKROOM_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="backroom.settings",
+    return run_in_child(
+        backend,
+        module="bench.catalog_sync",
+        args=["--products", str(products), "--variations", str(variations)],
     )
-    database = None
-    with tempfile.TemporaryDirectory(prefix="br-bench-") as folder:
-        env["BACKROOM_DATA_DIR"] = folder
-        Path(folder, "static").mkdir()  # whitenoise's folder: no collectstatic needed here
-        if backend == "sqlite":
-            env.pop("DATABASE_URL", None)
-        elif backend == "postgresql":
-            server = postgres_server()
-            database = f"br_bench_{os.getpid()}"
-            try:
-                execute_on_postgres(server, f'CREATE DATABASE "{database}"')
-            except psycopg.Error as error:
-                print(f"bench: postgresql skipped, it cannot be used: {error}")
-                return None
-            env["DATABASE_URL"] = f"{server}/{database}"
-        else:
-            raise SystemExit(f"bench: unknown backend {backend!r}")
-        out = Path(folder) / "result.json"
-        try:
-            subprocess.run(  # noqa: S603 - our own module, fixed arguments
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.catalog_sync",
-                    "--child",
-                    backend,
-                    "--out",
-                    str(out),
-                    "--products",
-                    str(products),
-                    "--variations",
-                    str(variations),
-                ],
-                cwd=ROOT,
-                env=env,
-                check=True,
-            )
-            return json.loads(out.read_text())
-        finally:
-            if database is not None:
-                execute_on_postgres(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-def postgres_server() -> str:
-    """postgres://user[:password]@host:port of DATABASE_URL, else the local server."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
-def execute_on_postgres(server: str, sql: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql)
 
 
 def print_table(backend: str, result: dict) -> None:

@@ -34,17 +34,14 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
-
-from bench.catalog_sync import API_PATH, CountingTransport, execute_on_postgres, postgres_server
+from bench.catalog_sync import API_PATH, CountingTransport
+from bench.child import run_in_child
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench-results" / "orders_import.json"
@@ -100,51 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_backend(backend: str, *, orders: int) -> dict | None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKROOM_")}
-    env.update(
-        BACKROOM_ALLOWED_HOSTS="testserver",
-        BACKROOM_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="backroom.settings",
-    )
-    server = database = None
-    with tempfile.TemporaryDirectory(prefix="br-bench-orders-") as folder:
-        env["BACKROOM_DATA_DIR"] = folder
-        Path(folder, "static").mkdir()  # whitenoise's folder: no collectstatic needed here
-        if backend == "sqlite":
-            env.pop("DATABASE_URL", None)
-        elif backend == "postgresql":
-            server = postgres_server()
-            database = f"br_bench_orders_{os.getpid()}"
-            try:
-                execute_on_postgres(server, f'CREATE DATABASE "{database}"')
-            except psycopg.Error as error:
-                print(f"bench: postgresql skipped, it cannot be used: {error}")
-                return None
-            env["DATABASE_URL"] = f"{server}/{database}"
-        else:
-            raise SystemExit(f"bench: unknown backend {backend!r}")
-        out = Path(folder) / "result.json"
-        try:
-            subprocess.run(  # noqa: S603 - our own module, fixed arguments
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.orders_import",
-                    "--child",
-                    backend,
-                    "--out",
-                    str(out),
-                    "--orders",
-                    str(orders),
-                ],
-                cwd=ROOT,
-                env=env,
-                check=True,
-            )
-            return json.loads(out.read_text())
-        finally:
-            if database is not None:
-                execute_on_postgres(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return run_in_child(backend, module="bench.orders_import", args=["--orders", str(orders)])
 
 
 def print_table(results: dict[str, dict]) -> None:

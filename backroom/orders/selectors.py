@@ -11,6 +11,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from backroom.accounts.selectors import get_for_user, scope_for_user
+from backroom.customers.normalize import normalize_email
 from backroom.orders.models import CustomerOrder, OrderLine
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ def find_store_order(*, store: Store, store_order_id: int) -> CustomerOrder | No
 DOCUMENT = "orders"
 MAX_PAGE_SIZE = 100
 SEARCH_MAX_LENGTH = 100
+BIGGEST_ID = 2**63 - 1
+"""The largest whole number the databases store (a bigger one in a query fails on SQLite)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def list_orders(
     *,
     user: User,
     store_id: int | None = None,
+    not_from_a_store: bool = False,
     status: str = "",
     search: str = "",
     page: int = 1,
@@ -61,21 +65,19 @@ def list_orders(
 ) -> OrderPage:
     """One page of the orders the user may view, newest first (by when they were placed: the
     store's time for an order from a store, else when it was entered), with their customer and
-    store. `store_id` and `status` narrow it (an unknown status or a store the user cannot see
-    gives no rows); `search` finds the order number (whole), the store's order number or part
-    of the customer's name. Pages out of range give the nearest page. Two queries, whatever the
-    page holds."""
+    store. `store_id` (or `not_from_a_store`: only orders entered in Backroom) and `status`
+    narrow it (an unknown status or a store the user cannot see gives no rows); `search` finds
+    orders as _search_filter says. Pages out of range give the nearest page. Two queries,
+    whatever the page holds."""
     orders = scope_for_user(user=user, queryset=CustomerOrder.objects.all(), document=DOCUMENT)
-    if store_id is not None:
+    if not_from_a_store:
+        orders = orders.filter(store__isnull=True)
+    elif store_id is not None:
         orders = orders.filter(store_id=store_id)
     if status:
         orders = orders.filter(status=status) if status in Status.values else orders.none()
-    search = _search_text(search)
-    if search:
-        found = Q(customer__name__icontains=search) | Q(store_order_number__icontains=search)
-        # isascii: isdigit() also says yes to "²" and other digits that int() refuses.
-        if search.isascii() and search.isdigit() and len(search) <= 19:
-            found |= Q(number=int(search)) | Q(store_order_id=int(search))
+    found = _search_filter(search)
+    if found is not None:
         orders = orders.filter(found)
     size = min(max(page_size, 1), MAX_PAGE_SIZE)
     total = orders.count()
@@ -111,6 +113,31 @@ def get_order_for_user(*, user: User, order_id: object) -> CustomerOrder:
         "company", "customer", "store", "department", "created_by"
     ).prefetch_related(Prefetch("lines", queryset=lines))
     return get_for_user(user=user, queryset=queryset, pk=order_id, document=DOCUMENT)
+
+
+def _search_filter(value: str) -> Q | None:
+    """What the list's search box finds: the order number or the store's order id (whole),
+    part of the store's order number, of the customer's name or e-mail address, or of the
+    billing e-mail the store sent (the customer may have been found by another key, so theirs
+    can differ), and the e-mail address as Backroom compares them (customers.normalize: case,
+    spaces, full-width letters). A leading "#" is ignored, as the list shows store orders as
+    "#459". None when there is nothing to search."""
+    search = _search_text(value).lstrip("#").strip()
+    if not search:
+        return None
+    found = (
+        Q(customer__name__icontains=search)
+        | Q(store_order_number__icontains=search)
+        | Q(customer__email__icontains=search)
+        | Q(billing_address__email__icontains=search)
+    )
+    email = normalize_email(search)
+    if email:
+        found |= Q(customer__email_normalized=email)
+    # isascii: isdigit() also says yes to "²" and other digits that int() refuses.
+    if search.isascii() and search.isdigit() and int(search) <= BIGGEST_ID:
+        found |= Q(number=int(search)) | Q(store_order_id=int(search))
+    return found
 
 
 def _search_text(value: str) -> str:

@@ -11,29 +11,28 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from backroom.accounts.errors import NotAllowed, NotFound
+from backroom.accounts.errors import NotAllowed
 from backroom.accounts.permissions import has_permission
 from backroom.accounts.selectors import parse_id
 from backroom.orders import selectors
 from backroom.orders.models import CustomerOrder
-from backroom.web.responses import denied, not_found
+from backroom.web.responses import query_string, screen_of
 
 DOCUMENT = "orders"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+NOT_FROM_A_STORE = "none"
+"""The store filter's value for the orders entered in Backroom (not from any store)."""
 PAYLOAD_SHOWN_MAX = 200_000
 """Characters of the store's payload shown on the page; a longer one is cut (with a note)."""
 
 STORE_TOTAL_LABELS = {
-    "total": "Total",
+    "total": "Total (what the buyer paid)",
     "total_tax": "Total tax",
     "shipping_total": "Shipping",
     "shipping_tax": "Shipping tax",
@@ -60,20 +59,11 @@ ADDRESS_LABELS = {
 }
 
 
-def screen(view):
-    """Login required; NotFound becomes the one 404 and NotAllowed a 403 that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return not_found(request, what="customer order", back_url=reverse("orders:list"))
-        except NotAllowed:
-            return denied(request, reason="Your roles do not let you view customer orders.")
-
-    return wrapper
+screen = screen_of(
+    what="customer order",
+    back="orders:list",
+    reason=lambda error: "Your roles do not let you view customer orders.",
+)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -91,6 +81,8 @@ class ListState:
 
     search: str = ""
     store_id: int | None = None
+    not_from_a_store: bool = False
+    """`store=none`: only the orders entered in Backroom."""
     status: str = ""
     page: int = 1
     size: int = DEFAULT_PAGE_SIZE
@@ -99,9 +91,11 @@ class ListState:
     def read(cls, params: QueryDict) -> ListState:
         size = parse_id(params.get("size", ""))
         status = params.get("status", "")
+        store = params.get("store", "")
         return cls(
             search=params.get("q", "")[: selectors.SEARCH_MAX_LENGTH],
-            store_id=parse_id(params.get("store", "")),
+            store_id=parse_id(store),
+            not_from_a_store=store == NOT_FROM_A_STORE,
             status=status if status in CustomerOrder.Status.values else "",
             page=min(parse_id(params.get("page", "")) or 1, 10**9),
             size=size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
@@ -111,19 +105,13 @@ class ListState:
         """The query string of this state with `changes`; defaults are left out."""
         values = {
             "q": self.search,
-            "store": self.store_id or "",
+            "store": NOT_FROM_A_STORE if self.not_from_a_store else self.store_id or "",
             "status": self.status,
             "page": self.page,
             "size": self.size,
         }
         values.update(changes)
-        defaults = {"page": 1, "size": DEFAULT_PAGE_SIZE}
-        query = QueryDict(mutable=True)
-        for name, value in values.items():
-            if value not in ("", None) and defaults.get(name) != value:
-                query[name] = str(value)
-        encoded = query.urlencode()
-        return f"?{encoded}" if encoded else "?"
+        return query_string(values, defaults={"page": 1, "size": DEFAULT_PAGE_SIZE})
 
 
 @screen
@@ -134,6 +122,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = selectors.list_orders(
         user=request.user,
         store_id=state.store_id,
+        not_from_a_store=state.not_from_a_store,
         status=state.status,
         search=state.search,
         page=state.page,
@@ -154,7 +143,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "next_url": state.params(page=page.page + 1) if page.page < page.pages else "",
         "first_url": state.params(page=1),
         "last_url": state.params(page=page.pages),
-        "filtered": bool(state.search or state.store_id or state.status),
+        "not_from_a_store": NOT_FROM_A_STORE,
+        "filtered": bool(state.search or state.store_id or state.not_from_a_store or state.status),
     }
     return render(request, "orders/list.html", context)
 
@@ -189,6 +179,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             if (reservation := getattr(line, "reservation", None)) is not None
         ],
         "store_totals": _store_totals(order.store_totals),
+        "store_total": _store_total(order.store_totals),
         "lines_store_total": _lines_store_total(lines),
         "billing": _address_rows(order.billing_address),
         "shipping": _address_rows(order.shipping_address),
@@ -217,6 +208,13 @@ def _store_totals(figures: object) -> list[tuple[str, str]]:
         (str(key), str(value)) for key, value in figures.items() if key not in STORE_TOTAL_LABELS
     ]
     return known + other
+
+
+def _store_total(figures: object) -> str:
+    """The store's own total of the order (what the buyer paid: lines, shipping, fees and tax),
+    as the store wrote it; "" when it sent none."""
+    total = figures.get("total") if isinstance(figures, dict) else None
+    return "" if total in (None, "") else str(total)
 
 
 def _lines_store_total(lines) -> Decimal | None:

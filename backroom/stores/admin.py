@@ -33,12 +33,12 @@ class StoreAdmin(ReadOnlyAdminMixin, AccountScopedAdmin):
 
 @admin.register(HeldOrder)
 class HeldOrderAdmin(ReadOnlyAdminMixin, AccountScopedAdmin):
-    """Orders a store sent that wait to be imported: shown to who may view the store, never
-    changed here. Trying again and discarding are on the connection page ("Orders" panel),
-    through stores.order_intake, which checks the orders permissions and imports in one
-    transaction."""
+    """Orders a store sent that wait to be imported: shown, with the buyer's data, to who may
+    view customer orders (as the order screens), never changed here. Trying again and
+    discarding are on the connection page ("Orders" panel), through stores.order_intake, which
+    checks the orders permissions and imports in one transaction."""
 
-    document = "stores"
+    document = "orders"
     list_display = (
         "store",
         "store_order_id",

@@ -11,11 +11,9 @@ works as a plain form post.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import wraps
 
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -46,7 +44,7 @@ from backroom.stores import selectors, services
 from backroom.stores.errors import StoreInvalid, StoreKeyUnavailable, StoreLimitReached
 from backroom.stores.forms import DOCUMENT_FIELDS, LinkForm, StoreForm, merge_errors
 from backroom.stores.models import Store
-from backroom.web.responses import denied, not_found
+from backroom.web.responses import denied, query_string, screen_of
 
 DOCUMENT = "stores"
 SEARCH_MAX_LENGTH = 100
@@ -96,22 +94,7 @@ def _reason(error: NotAllowed) -> str:
     return f"Your roles do not let you {word} online-store connections of this company."
 
 
-def screen(view):
-    """Login required; NotFound becomes the one 404 and NotAllowed a 403 that says why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return not_found(
-                request, what="online-store connection", back_url=reverse("stores:list")
-            )
-        except NotAllowed as error:
-            return denied(request, reason=_reason(error), back_url=reverse("stores:list"))
-
-    return wrapper
+screen = screen_of(what="online-store connection", back="stores:list", reason=_reason)
 
 
 def _require(user: User, action: str, company_id: int | None = None) -> None:
@@ -187,13 +170,7 @@ class ListState:
             "deleted": "1" if self.deleted else "",
         }
         values.update(changes)
-        defaults = {"sort": "name", "page": 1, "size": DEFAULT_PAGE_SIZE}
-        query = QueryDict(mutable=True)
-        for name, value in values.items():
-            if value not in ("", None) and defaults.get(name) != value:
-                query[name] = str(value)
-        encoded = query.urlencode()
-        return f"?{encoded}" if encoded else "?"
+        return query_string(values, defaults={"sort": "name", "page": 1, "size": DEFAULT_PAGE_SIZE})
 
 
 @screen

@@ -151,6 +151,17 @@ def test_second_run_sets_the_admin_password_back(demo, client):
     assert client.login(username="demo-admin", password="demo-admin-2026")
 
 
+def test_the_addresses_follow_the_public_url(db, settings):
+    """`./dev run --port 8123` sets BACKROOM_PUBLIC_URL: the demo tells the port it serves on."""
+    settings.BACKROOM_PUBLIC_URL = "http://127.0.0.1:8123"
+
+    out = run_demo()
+
+    assert "Sign in at http://127.0.0.1:8123/ (when" in out
+    assert "Online stores (Store API address http://127.0.0.1:8123/api/public/woo_v3):" in out
+    assert "8000" not in out
+
+
 def test_summary_prints_the_login_and_the_address(db):
     out = run_demo()
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from backroom.customers.models import Customer
 from backroom.inventory.models import Reservation
 from backroom.orders.models import CustomerOrder, OrderLine
-from backroom.storeapi.woo_v3 import wire
+from backroom.storeapi.woo_v3 import views, wire
 from backroom.stores import access, order_intake
 from backroom.stores.models import CallError, CallJournal, HeldOrder, Store, SyncState
 from tests.storeapi.conftest import BASE, STORE_ADDRESS, Plugin
@@ -437,6 +437,55 @@ def test_bodies_that_are_not_a_json_object(plugin, store, linked, body, message)
 
     refused(response, 400, message)
     nothing_written(store)
+
+
+def test_a_broken_orders_body_is_told_on_the_connection_page(plugin, store, linked):
+    """The plugin writes the key first, so it can be made out of a body PHP broke: the shop
+    owner learns why the orders stop arriving, and what to do."""
+    body = b'{"crmSecretKey":"%s","orders":}' % plugin.key.encode()
+
+    response = plugin.post(ORDERS, body=body)
+
+    refused(response, 400, "The request body is not valid JSON.")
+    nothing_written(store)
+    assert journal_row(store, ORDERS) == (1, 1, 0, 0)
+    assert errors(store) == [(ORDERS, views.BROKEN_ORDERS_BODY)]
+
+
+def test_a_broken_id_report_is_told_as_it_is(plugin, store):
+    plugin.post("syncProductsIds", body=b'{"crmSecretKey":"%s","idsSet":[' % plugin.key.encode())
+
+    assert errors(store) == [("syncProductsIds", "The request body is not valid JSON.")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"crmSecretKey":"%s","orders":}' % UNKNOWN_KEY.encode(),  # a wrong key
+        b'{"orders":},"crmSecretKey":"KEY"}',  # the key not first
+        rb'{"crmSecretKey":"KEY\u0041","orders":}',  # not as the plugin writes a key
+    ],
+)
+def test_a_broken_body_without_a_usable_key_is_journaled_nowhere(plugin, store, body):
+    response = plugin.post(ORDERS, body=body.replace(b"KEY", plugin.key.encode()))
+
+    refused(response, 400, "The request body is not valid JSON.")
+    assert not CallJournal.objects.exists()
+    assert not CallError.objects.exists()
+
+
+def test_a_broken_body_from_an_address_not_allowed_is_journaled_nowhere(plugin, store):
+    body = b'{"crmSecretKey":"%s","orders":}' % plugin.key.encode()
+
+    plugin.post(ORDERS, body=body, address="198.51.100.99")
+
+    assert not CallError.objects.exists()
+
+
+@given(raw=st.binary(max_size=300))
+def test_salvage_key_reads_only_a_leading_key(raw):
+    key = wire.salvage_key(raw)
+    assert key is None or (raw.lstrip().startswith(b"{") and key.encode() in raw)
 
 
 @pytest.mark.parametrize("orders", [None, {}, {"id": 727}, "[]", 1, True])

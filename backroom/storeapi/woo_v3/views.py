@@ -62,6 +62,12 @@ ORDERS_REFUSED = {
     ),
 }
 WRONG_METHOD = "Use {method} for this address."
+BROKEN_ORDERS_BODY = (
+    "The store's orders could not be read: the plugin sent a body that is not JSON. It does so "
+    "when an order holds text that is not valid UTF-8 (PHP's json_encode fails); then no order "
+    "reaches Backroom while that order is among the newest. Find the order with broken "
+    "characters in WooCommerce (often text pasted from another program) and correct it."
+)
 
 _WOO_IDS = TypeAdapter(list[StrictInt])
 
@@ -140,10 +146,13 @@ def _serve(
     body: dict[str, object] = {}
     if method == "POST":
         try:
-            body = wire.parse_body(_read_body(request, limit=max_body))
+            raw = _read_body(request, limit=max_body)
         except _TooLarge:
             return _text(BODY_TOO_LARGE.format(limit=max_body), status=413)
+        try:
+            body = wire.parse_body(raw)
         except wire.WireError as error:
+            _journal_unreadable_body(raw, address=address, name=name, error=error)
             return _text(str(error), status=400)
         key = body.get("crmSecretKey")
     else:
@@ -189,6 +198,19 @@ def _read_body(request: HttpRequest, *, limit: int) -> bytes:
     if len(raw) > limit:
         raise _TooLarge
     return raw
+
+
+def _journal_unreadable_body(raw: bytes, *, address: str, name: str, error: wire.WireError) -> None:
+    """Tell the store's journal that a body could not be read, when its key (which the plugin
+    writes first) can still be made out and is right: else the shop owner would never learn
+    why the store's orders stop arriving (the plugin only logs the reply)."""
+    key = wire.salvage_key(raw)
+    if key is None:
+        return
+    result = access.authenticate_call(key=key, address=address)
+    if result.outcome is Outcome.ALLOWED:
+        message = BROKEN_ORDERS_BODY if name == "putOrdersIntoCRM" else str(error)
+        journal.record_call(store=result.store, endpoint=name, error=message)
 
 
 def _journal_server_error(*, store: Store, name: str) -> None:

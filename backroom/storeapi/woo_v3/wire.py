@@ -312,6 +312,16 @@ def parse_body(raw: bytes) -> dict[str, object]:
     return body
 
 
+_KEY_FIRST = re.compile(rb'\A\s*\{\s*"crmSecretKey"\s*:\s*"([A-Za-z0-9-]{1,100})"')
+
+
+def salvage_key(raw: bytes) -> str | None:
+    """The key of a body that is not valid JSON, when it starts as the plugin writes every
+    body (`{"crmSecretKey":"<key>",...`); None otherwise."""
+    found = _KEY_FIRST.match(raw)
+    return found[1].decode("ascii") if found else None
+
+
 def read_orders(body: Mapping[str, object]) -> list[object]:
     """putOrdersIntoCRM's `orders`: a list, whatever its items are (each order is read, and
     held when unreadable, on its own: stores.order_intake). WireError when it is not a list."""

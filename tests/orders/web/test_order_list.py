@@ -119,6 +119,109 @@ def test_search(owner_client, three_orders, query, expected):
     assert numbers(response) == [orders[i].number for i in expected]
 
 
+def test_a_leading_hash_is_ignored(owner_client, store_order, widget):
+    """The list shows store orders as "#459": searching what it shows finds the order, by the
+    store's number and by Backroom's."""
+    order = store_order(459, (widget, "1", "10.00", "10.00"))
+    store_order(460, (widget, "1", "10.00", "10.00"), store_order_number="A-460")
+
+    assert numbers(owner_client.get("/orders/", {"q": "#459"})) == [order.number]
+    assert numbers(owner_client.get("/orders/", {"q": " # 459 "})) == [order.number]
+    assert numbers(owner_client.get("/orders/", {"q": "#A-46"})) == [order.number + 1]
+    by_number = numbers(owner_client.get("/orders/", {"q": f"#{order.number}"}))
+    assert order.number in by_number
+    assert len(numbers(owner_client.get("/orders/", {"q": "#"}))) == 2  # nothing to search
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "john.doe@example.com",  # exact
+        "John.Doe@Example.COM",  # any case
+        "doe@exam",  # part of it
+        "john.doe @example.com",  # as Backroom compares addresses (customers.normalize)
+    ],
+)
+def test_search_by_the_customers_email(owner_client, store_order, widget, query):
+    john = Customer.objects.create(
+        company=widget.company, name="John Doe", email="John.Doe@example.com"
+    )
+    order = store_order(501, (widget, "1", "10.00", "10.00"), customer=john)
+    store_order(502, (widget, "1", "10.00", "10.00"))  # Ann, ann@example.com
+
+    assert numbers(owner_client.get("/orders/", {"q": query})) == [order.number]
+
+
+def test_search_by_the_billing_email_the_store_sent(owner_client, store_order, widget):
+    """The customer may have been found by the store's customer id: the buyer's own address is
+    then only in the order's billing snapshot."""
+    order = store_order(
+        560,
+        (widget, "1", "10.00", "10.00"),
+        billing_address={"first_name": "Paula", "email": "paula.example+orders@example.org"},
+    )
+    store_order(561, (widget, "1", "10.00", "10.00"))
+
+    found = numbers(owner_client.get("/orders/", {"q": "Paula.Example+orders@example.org"}))
+
+    assert found == [order.number]
+
+
+def test_the_search_box_says_what_it_finds(owner_client):
+    content = owner_client.get("/orders/").content.decode()
+    assert 'placeholder="Number, #store order, customer or e-mail"' in content
+    assert 'style="width: 25rem; max-width: 100%"' in content
+
+
+def test_the_store_filter_names_its_choices_plainly(owner_client, three_orders, make_order, widget):
+    by_hand = make_order((widget, "1"))
+
+    everything = owner_client.get("/orders/")
+    not_from_a_store = owner_client.get("/orders/?store=none")
+
+    content = everything.content.decode()
+    assert '<option value="">All orders</option>' in content
+    assert '<option value="none">Not from a store (entered in Backroom)</option>' in content
+    assert "All stores and none" not in content
+    assert len(numbers(everything)) == 4
+    assert numbers(not_from_a_store) == [by_hand.number]
+    assert (
+        '<option value="none" selected>Not from a store (entered in Backroom)</option>'
+        in not_from_a_store.content.decode()
+    )
+    assert not_from_a_store.context["state"].params(page=2) == "?store=none&page=2"
+    assert 'href="?">Clear</a>' in not_from_a_store.content.decode()
+
+
+def test_store_total_next_to_the_lines_total(owner_client, store_order, make_order, widget):
+    """The lines total leaves out shipping, fees and tax; the store's total is what the buyer
+    paid: both are columns, the second empty for an order not from a store."""
+    from_store = store_order(
+        560,
+        (widget, "1", "908.10", "908.10"),
+        store_totals={"total": "1198.50", "shipping_total": "290.40"},
+    )
+    by_hand = make_order((widget, "1"))
+
+    content = owner_client.get("/orders/").content.decode()
+
+    assert (
+        '<th title="Backroom\'s lines: quantity × price, without shipping, fees and tax">'
+        "Lines total</th>"
+    ) in content
+    assert ">Store total</th>" in content
+    row = content[content.index(f'data-order="{from_store.number}"') :].split("</tr>")[0]
+    assert "<td>908.10 EUR</td>" in row
+    assert '<td data-testid="store-total">1198.50 EUR</td>' in row
+    hand_row = content[content.index(f'data-order="{by_hand.number}"') :].split("</tr>")[0]
+    assert '<td data-testid="store-total"></td>' in hand_row
+
+
+def test_placed_is_labelled_utc(owner_client, three_orders):
+    content = owner_client.get("/orders/").content.decode()
+    assert '<th class="nowrap">Placed (UTC)</th>' in content
+
+
 def test_search_by_backroom_number(owner_client, three_orders):
     first, *_ = three_orders
     assert first.number in numbers(owner_client.get("/orders/", {"q": str(first.number)}))

@@ -70,12 +70,21 @@ def test_the_whole_page(owner_client, order, webshop):
     assert "<dt>Status</dt><dd>Processing</dd>" in header
     assert "<dt>Department</dt><dd>Warehouse</dd>" in header
     assert "<dt>Created by</dt><dd>owner</dd>" in header
-    assert "<dt>Total</dt><dd>35.00 EUR</dd>" in header
+    assert (
+        '<dt>Lines total</dt><dd><span data-testid="lines-total">35.00 EUR</span>'
+        '<div class="help">Backroom\'s lines (quantity × price), without shipping, fees '
+        "and tax.</div></dd>"
+    ) in header
+    assert (
+        '<dt>Store\'s total</dt><dd><span data-testid="store-total">40.01 EUR</span>'
+        '<div class="help">What the buyer paid, with shipping, fees and tax.</div></dd>'
+    ) in header
+    assert "<dt>Entered in Backroom (UTC)</dt>" in header
     origin = section(content, "origin")
     assert f'<a href="/stores/{webshop.pk}/">Acme online</a>' in origin
     assert '<dd data-testid="store-order-id">727</dd>' in origin
     assert "<dd>WEB-727</dd>" in origin
-    assert "2024-05-01 12:00" in origin
+    assert "<dt>Placed in the store (UTC)</dt><dd>2024-05-01 12:00</dd>" in origin
     customer = section(content, "customer")
     assert "<dd>Ann Smith</dd>" in customer
     assert '<dd data-testid="customer-reason">Same phone number</dd>' in customer
@@ -99,6 +108,7 @@ def test_lines_and_reservations(owner_client, order):
     assert [c[7] for c in cells] == ["The store&#x27;s product or variation id"] * 2
     assert [c[-1].split("</td>")[0] for c in cells] == ["1", "0"]
     reservations = section(content, "reservations")
+    assert "<th>Since (UTC)</th>" in reservations
     assert "<td>Widget</td><td>Warehouse</td><td>1</td>" in reservations
     assert "Gadget" not in reservations
 
@@ -107,7 +117,7 @@ def test_store_figures_and_the_mismatch_explained(owner_client, order):
     content = owner_client.get(f"/orders/{order.pk}/").content.decode()
 
     figures = section(content, "store-totals")
-    assert "<dt>Total</dt><dd>40.01</dd>" in figures
+    assert "<dt>Total (what the buyer paid)</dt><dd>40.01</dd>" in figures
     assert "<dt>Shipping</dt><dd>5.00</dd>" in figures
     assert "<dt>Lines (the store&#x27;s sum)</dt><dd>35.01</dd>" in figures
     assert "The store's line totals add up to 35.01; Backroom's lines" in figures
@@ -128,6 +138,15 @@ def test_addresses_and_the_payload_escaped(owner_client, order):
     assert "Widget – blue" in payload  # unicode kept as it is, not \\u escapes
 
 
+def test_an_order_from_a_store_without_a_total_shows_only_the_lines_total(
+    owner_client, store_order, widget
+):
+    order = store_order(6, (widget, "1", "10.00", "10.00"), store_totals={"shipping_total": "2"})
+    content = owner_client.get(f"/orders/{order.pk}/").content.decode()
+    assert '<span data-testid="lines-total">10.00 EUR</span>' in content
+    assert "Store's total" not in content
+
+
 def test_no_mismatch_no_warning(owner_client, store_order, widget):
     order = store_order(5, (widget, "1", "10.00", "10.00"))
     content = owner_client.get(f"/orders/{order.pk}/").content.decode()
@@ -139,6 +158,8 @@ def test_an_order_entered_by_hand(owner_client, make_order, widget):
     order = make_order((widget, "1.5"))
     content = owner_client.get(f"/orders/{order.pk}/").content.decode()
     assert "Entered in Backroom, not from an online store." in content
+    assert 'data-testid="store-total"' not in content  # no store, no store's total
+    assert '<dt>Lines total</dt><dd><span data-testid="lines-total">15.00 </span></dd>' in content
     assert "<td>1.5</td>" in content
     assert "Chosen by a user" in content
 

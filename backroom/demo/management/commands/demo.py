@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -10,8 +11,10 @@ from django.db.migrations.executor import MigrationExecutor
 from backroom.demo.builder import Demo, DemoError, build_demo
 from backroom.stores.selectors import store_api_url
 
-SERVED_AT = "http://127.0.0.1:8000/"
-"""Where `backroom serve` (and `./dev run`) listens unless told otherwise."""
+
+def served_at() -> str:
+    """Where users reach Backroom: BACKROOM_PUBLIC_URL (`./dev run --port N` sets it)."""
+    return settings.BACKROOM_PUBLIC_URL.rstrip("/") + "/"
 
 
 class Command(BaseCommand):
@@ -35,7 +38,9 @@ class Command(BaseCommand):
         except DemoError as error:
             raise CommandError(str(error)) from error
         if as_json:
-            self.stdout.write(json.dumps({**demo.as_json(), "url": SERVED_AT}, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({**demo.as_json(), "url": served_at()}, ensure_ascii=False)
+            )
         else:
             self.stdout.write(_summary(demo))
 
@@ -70,10 +75,10 @@ def _summary(demo: Demo) -> str:
                 f"{name} {units.normalize():f} units" for name, units in demo.stock.items()
             ),
             "",
-            f"  Sign in at {SERVED_AT} (when `backroom serve` runs: `./dev run` starts it) as",
+            f"  Sign in at {served_at()} (when `backroom serve` runs: `./dev run` starts it) as",
             f"    user name: {demo.admin.username}",
             f"    password:  {demo.password}",
-            f"  The Django admin is at {SERVED_AT}admin/.",
+            f"  The Django admin is at {served_at()}admin/.",
             "",
             f"  Online stores (Store API address {store_api_url()}):",
             *(
