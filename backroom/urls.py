@@ -10,3 +10,5 @@ urlpatterns = [
     path("orders/", include("backroom.orders.urls")),
     path("", include("backroom.web.urls")),
 ]
+
+handler404 = "backroom.web.views.page_not_found"

@@ -120,11 +120,17 @@ def _search_filter(value: str) -> Q | None:
     part of the store's order number, of the customer's name or e-mail address, or of the
     billing e-mail the store sent (the customer may have been found by another key, so theirs
     can differ), and the e-mail address as Backroom compares them (customers.normalize: case,
-    spaces, full-width letters). A leading "#" is ignored, as the list shows store orders as
-    "#459". None when there is nothing to search."""
-    search = _search_text(value).lstrip("#").strip()
+    spaces, full-width letters). "#459", as the list shows store orders, finds the store's
+    order 459 and nothing else. None when there is nothing to search."""
+    text = _search_text(value)
+    search = text.lstrip("#").strip()
     if not search:
         return None
+    if text.startswith("#"):
+        exact = Q(store_order_number__iexact=search)
+        if search.isascii() and search.isdigit() and int(search) <= BIGGEST_ID:
+            exact |= Q(store_order_id=int(search))
+        return exact
     found = (
         Q(customer__name__icontains=search)
         | Q(store_order_number__icontains=search)

@@ -20,6 +20,7 @@ from backroom.accounts.errors import NotAllowed
 from backroom.accounts.permissions import has_permission
 from backroom.accounts.selectors import parse_id
 from backroom.orders import selectors
+from backroom.orders.intake import CLOSING_STATUSES
 from backroom.orders.models import CustomerOrder
 from backroom.web.responses import query_string, screen_of
 
@@ -119,6 +120,11 @@ class ListState:
 def order_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     state = ListState.read(request.GET)
+    stores = list(selectors.list_order_stores(user=request.user))
+    if state.store_id not in {store.pk for store in stores}:
+        # A store that is not among the choices (gone, or never the user's): show what the
+        # filter then says, every order.
+        state = replace(state, store_id=None)
     page = selectors.list_orders(
         user=request.user,
         store_id=state.store_id,
@@ -129,7 +135,6 @@ def order_list(request: HttpRequest) -> HttpResponse:
         page_size=state.size,
     )
     state = replace(state, page=page.page)
-    stores = list(selectors.list_order_stores(user=request.user))
     companies = {store.company_id for store in stores}
     context = {
         "state": state,
@@ -158,6 +163,9 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     _require_view(request)
     order = selectors.get_order_for_user(user=request.user, order_id=order_id)
     lines = list(order.lines.all())
+    # What auto-reserve could not hold for lack of stock: said, not left to subtraction.
+    reserving = order.store is not None and order.store.auto_reserve
+    reserving = reserving and order.status not in CLOSING_STATUSES
     context = {
         "order": order,
         "lines": [
@@ -165,6 +173,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
                 "line": line,
                 "quantity": _quantity(line.quantity),
                 "reserved": _quantity(line.reserved_quantity),
+                "short": _quantity(line.quantity - line.reserved_quantity) if reserving else "",
             }
             for line in lines
         ],

@@ -99,10 +99,11 @@ def record_call(*, store: Store, endpoint: str, items: int = 0, error: str = "")
 
 
 def _record_error(*, store: Store, endpoint: str, message: str, at: datetime) -> None:
+    """One row per distinct error among the kept ones: the same error again (even after
+    others, as a store alternating between two faults does) counts up and moves to the top."""
     message = message[:MESSAGE_MAX_LENGTH]
-    newest = CallError.objects.filter(store=store).order_by("-at", "-pk").first()
-    if newest is not None and (newest.endpoint, newest.message) == (endpoint, message):
-        CallError.objects.filter(pk=newest.pk).update(at=at, repeats=F("repeats") + 1)
+    same = CallError.objects.filter(store=store, endpoint=endpoint, message=message)
+    if same.update(at=at, repeats=F("repeats") + 1):
         return
     CallError.objects.create(store=store, endpoint=endpoint, at=at, message=message)
     older = CallError.objects.filter(store=store).order_by("-at", "-pk")[KEPT_ERRORS:]

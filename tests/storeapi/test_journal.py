@@ -83,6 +83,20 @@ def test_the_same_error_again_counts_up_instead_of_piling_up(plugin, store, cloc
     )
 
 
+def test_alternating_errors_count_up_each_in_its_own_row(plugin, store, clock):
+    """A store alternating between two faults shows two lines, not a growing list."""
+    for minute in range(4):
+        clock["at"] = NOON + timedelta(minutes=minute)
+        endpoint = "syncProductsIds" if minute % 2 else "syncProductCategoriesIds"
+        plugin.post(endpoint, body=b'{"crmSecretKey":"%s","idsSet":[' % plugin.key.encode())
+
+    rows = CallError.objects.order_by("-at").values_list("endpoint", "repeats", "at")
+    assert list(rows) == [
+        ("syncProductsIds", 2, NOON + timedelta(minutes=3)),
+        ("syncProductCategoriesIds", 2, NOON + timedelta(minutes=2)),
+    ]
+
+
 def test_only_the_newest_errors_are_kept(plugin, store, clock):
     for second in range(journal.KEPT_ERRORS + 5):
         clock["at"] = NOON + timedelta(seconds=second)

@@ -217,3 +217,12 @@ def test_ctrl_c_stops_it_cleanly(data_dir):
     assert "Shutting down: Master" in log.read_text()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{base}/login/", timeout=5)
+
+
+@pytest.mark.django_db
+def test_an_address_that_names_nothing_gets_the_apps_page(client):
+    for address in ("/orders/abc/", "/no-such-page/"):
+        response = client.get(address)
+
+        assert response.status_code == 404
+        assert "There is no such page, or it is not yours to see." in response.content.decode()

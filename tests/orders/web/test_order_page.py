@@ -13,6 +13,7 @@ from backroom.customers.models import Customer
 from backroom.inventory.services import reserve_order_lines, set_on_hand
 from backroom.orders.models import CustomerOrder
 from backroom.orders.services import create_order
+from backroom.stores.models import Store
 from tests.conftest import make_user
 from tests.orders.web.conftest import signed_in
 
@@ -111,6 +112,23 @@ def test_lines_and_reservations(owner_client, order):
     assert "<th>Since (UTC)</th>" in reservations
     assert "<td>Widget</td><td>Warehouse</td><td>1</td>" in reservations
     assert "Gadget" not in reservations
+
+
+def test_what_auto_reserve_could_not_hold_is_said(owner_client, order, webshop):
+    Store.objects.filter(pk=webshop.pk).update(auto_reserve=True)
+
+    lines = section(owner_client.get(f"/orders/{order.pk}/").content.decode(), "lines")
+
+    reserved = [row.split("</td>")[0] for row in lines.split('"reserved">')[1:]]
+    assert reserved[0].startswith('1 <span class="chip no" title="The orders department had no')
+    assert reserved[0].endswith(">1 short</span>")
+    assert reserved[1].startswith("0 <span") and reserved[1].endswith(">3 short</span>")
+
+
+def test_no_shortfall_is_said_without_auto_reserve(owner_client, order):
+    lines = section(owner_client.get(f"/orders/{order.pk}/").content.decode(), "lines")
+
+    assert "short</span>" not in lines
 
 
 def test_store_figures_and_the_mismatch_explained(owner_client, order):
