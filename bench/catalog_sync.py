@@ -32,15 +32,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from bench.child import run_in_child
+from bench.child import run_in_child, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench-results" / "catalog_sync.json"
@@ -75,23 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if result is not None:
             results[backend] = result
             print_table(backend, result)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "catalog_sync",
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
-                "results": results,
-            },
-            indent=2,
-        )
-    )
-    print(f"bench: figures written to {RESULTS.relative_to(ROOT)}")
+    write_results(RESULTS, benchmark="catalog_sync", results=results)
     return 0 if results else 1
 
 

@@ -1,14 +1,16 @@
-"""Running one benchmark on one database in a child process of its own (Django reads its
-settings once per process): SQLite in a temporary folder, PostgreSQL in a database created
-for the run and dropped after it."""
+"""What the benchmarks share: running one benchmark on one database in a child process of its
+own (Django reads its settings once per process): SQLite in a temporary folder, PostgreSQL in a
+database created for the run and dropped after it; and writing the figures."""
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -64,3 +66,17 @@ def postgres_server() -> str:
 def execute_on_postgres(server: str, sql: str) -> None:
     with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as connection:
         connection.execute(sql)
+
+
+def write_results(path: Path, *, benchmark: str, results: dict) -> None:
+    """The figures, with when and on what they were measured, as JSON at `path`."""
+    path.parent.mkdir(exist_ok=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = {"benchmark": benchmark, "when": when, "machine": machine, "results": results}
+    path.write_text(json.dumps(summary, indent=2))
+    print(f"bench: figures written to {path.relative_to(ROOT)}")

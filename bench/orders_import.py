@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -41,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.catalog_sync import API_PATH, CountingTransport
-from bench.child import run_in_child
+from bench.child import run_in_child, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench-results" / "orders_import.json"
@@ -76,23 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if result is not None:
             results[backend] = result
     print_table(results)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "orders_import",
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
-                "results": results,
-            },
-            indent=2,
-        )
-    )
-    print(f"bench: figures written to {RESULTS.relative_to(ROOT)}")
+    write_results(RESULTS, benchmark="orders_import", results=results)
     return 0 if results else 1
 
 

@@ -22,7 +22,7 @@ from backroom.accounts.selectors import parse_id
 from backroom.orders import selectors
 from backroom.orders.intake import CLOSING_STATUSES
 from backroom.orders.models import CustomerOrder
-from backroom.web.responses import query_string, screen_of
+from backroom.web.responses import pager_links, query_string, screen_of
 
 DOCUMENT = "orders"
 PAGE_SIZES = (10, 25, 50, 100)
@@ -144,10 +144,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "show_store_company": len(companies) > 1,
         "statuses": CustomerOrder.Status.choices,
         "page_sizes": PAGE_SIZES,
-        "previous_url": state.params(page=page.page - 1) if page.page > 1 else "",
-        "next_url": state.params(page=page.page + 1) if page.page < page.pages else "",
-        "first_url": state.params(page=1),
-        "last_url": state.params(page=page.pages),
+        **pager_links(state.params, page=page.page, pages=page.pages),
         "not_from_a_store": NOT_FROM_A_STORE,
         "filtered": bool(state.search or state.store_id or state.not_from_a_store or state.status),
     }

@@ -44,7 +44,7 @@ from backroom.stores import selectors, services
 from backroom.stores.errors import StoreInvalid, StoreKeyUnavailable, StoreLimitReached
 from backroom.stores.forms import DOCUMENT_FIELDS, LinkForm, StoreForm, merge_errors
 from backroom.stores.models import Store
-from backroom.web.responses import denied, query_string, screen_of
+from backroom.web.responses import denied, pager_links, query_string, screen_of
 
 DOCUMENT = "stores"
 SEARCH_MAX_LENGTH = 100
@@ -225,10 +225,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
         "any_deletable": any(row["may_delete"] for row in rows),
         "tab_live": state.params(deleted="", page=1),
         "tab_deleted": state.params(deleted="1", page=1),
-        "previous_url": state.params(page=page.page - 1) if page.page > 1 else "",
-        "next_url": state.params(page=page.page + 1) if page.page < page.pages else "",
-        "first_url": state.params(page=1),
-        "last_url": state.params(page=page.pages),
+        **pager_links(state.params, page=page.page, pages=page.pages),
         "here": request.get_full_path()[:2000],
     }
     return render(request, "stores/list.html", context)

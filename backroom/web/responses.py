@@ -53,3 +53,14 @@ def query_string(values: Mapping[str, object], *, defaults: Mapping[str, object]
             query[name] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def pager_links(params: Callable[..., str], *, page: int, pages: int) -> dict[str, str]:
+    """The links of web/_pager.html for page `page` of `pages`, made by the list state's
+    `params(page=...)`; "" for a link that leads nowhere (first or last page)."""
+    return {
+        "previous_url": params(page=page - 1) if page > 1 else "",
+        "next_url": params(page=page + 1) if page < pages else "",
+        "first_url": params(page=1),
+        "last_url": params(page=pages),
+    }
