@@ -22,6 +22,7 @@ from backroom.accounts.selectors import parse_id
 from backroom.orders import selectors
 from backroom.orders.intake import CLOSING_STATUSES
 from backroom.orders.models import CustomerOrder
+from backroom.stores import order_intake
 from backroom.web.responses import pager_links, query_string, screen_of
 
 DOCUMENT = "orders"
@@ -135,6 +136,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         page_size=state.size,
     )
     state = replace(state, page=page.page)
+    held = order_intake.count_held_orders(stores=stores)
     companies = {store.company_id for store in stores}
     context = {
         "state": state,
@@ -146,6 +148,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         **pager_links(state.params, page=page.page, pages=page.pages),
         "not_from_a_store": NOT_FROM_A_STORE,
+        "held": [(store, held[store.pk]) for store in stores if store.pk in held],
+        "may_view_stores": has_permission(request.user, "stores", "view"),
         "filtered": bool(state.search or state.store_id or state.not_from_a_store or state.status),
     }
     return render(request, "orders/list.html", context)

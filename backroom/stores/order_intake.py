@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, JSONField, Max, Q, QuerySet, Value
+from django.db.models import Count, F, JSONField, Max, Q, QuerySet, Value
 from django.utils import timezone
 
 from backroom.accounts.errors import NotFound
@@ -179,6 +179,19 @@ def held_orders(*, store: Store) -> QuerySet[HeldOrder]:
     return HeldOrder.objects.filter(store=store, discarded_at__isnull=True).order_by(
         "held_at", "id"
     )
+
+
+def count_held_orders(*, stores: list[Store]) -> dict[int, int]:
+    """store id -> how many of its orders are held (not discarded), for the stores that have
+    any (the caller found the stores for its user). One query."""
+    rows = (
+        HeldOrder.objects.filter(store__in=stores, discarded_at__isnull=True)
+        .order_by()
+        .values("store")
+        .annotate(held=Count("id"))
+        .values_list("store", "held")
+    )
+    return dict(rows)
 
 
 def retry_held_orders(*, user: User, store_id: object, held_ids: object = None) -> BatchReport:

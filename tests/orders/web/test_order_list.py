@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from backroom.customers.models import Customer
 from backroom.orders.models import CustomerOrder
-from backroom.stores.models import Store
+from backroom.stores.models import HeldOrder, Store
 from tests.conftest import make_user
 from tests.orders.web.conftest import signed_in
 
@@ -365,3 +366,42 @@ def test_a_user_of_no_account_sees_nothing(db):
 def test_own_scope_user_sees_own_company_orders(account, company, three_orders):
     user = make_user(account, company, username="ownall", permissions=["orders.view.all"])
     assert len(numbers(signed_in(user).get("/orders/"))) == 3
+
+
+def held(store: Store, *store_order_ids: int, discarded: bool = False) -> None:
+    for store_order_id in store_order_ids:
+        HeldOrder.objects.create(
+            store=store,
+            store_order_id=store_order_id,
+            payload_digest="0" * 64,
+            payload={"id": store_order_id},
+            reason="No Backroom product matches line 1.",
+            last_tried_at=timezone.now(),
+            discarded_at=timezone.now() if discarded else None,
+        )
+
+
+def test_the_list_says_which_stores_hold_orders(owner_client, three_orders, second_store, webshop):
+    held(webshop, 901, 902)
+    held(second_store, 903, discarded=True)
+
+    content = owner_client.get("/orders/").content.decode()
+
+    notice = content.split('data-testid="held-notice">')[1].split("</p>")[0]
+    assert f'<a href="/stores/{webshop.pk}/#held-orders">Acme online: 2</a>' in notice
+    assert second_store.name not in notice
+
+
+def test_no_notice_without_held_orders(owner_client, three_orders):
+    assert "held-notice" not in owner_client.get("/orders/").content.decode()
+
+
+def test_the_notice_names_the_stores_without_a_link_for_who_may_not_view_them(
+    order_viewer_client, three_orders, webshop
+):
+    held(webshop, 901)
+
+    notice = order_viewer_client.get("/orders/").content.decode().split("held-notice")[1]
+
+    assert "Acme online: 1" in notice.split("</p>")[0]
+    assert "/stores/" not in notice.split("</p>")[0]
