@@ -148,8 +148,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         **pager_links(state.params, page=page.page, pages=page.pages),
         "not_from_a_store": NOT_FROM_A_STORE,
-        "held": [(store, held[store.pk]) for store in stores if store.pk in held],
-        "may_view_stores": has_permission(request.user, "stores", "view"),
+        "held": [
+            (
+                store,
+                held[store.pk],
+                has_permission(request.user, "stores", "view", store.company_id),
+            )
+            for store in stores
+            if store.pk in held
+        ],
         "filtered": bool(state.search or state.store_id or state.not_from_a_store or state.status),
     }
     return render(request, "orders/list.html", context)

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backroom.catalog.models import PriceType
+from backroom.companies.models import Department
 from backroom.customers.models import Customer
 from backroom.orders.models import CustomerOrder
 from backroom.stores.models import HeldOrder, Store
@@ -314,7 +316,6 @@ def test_the_query_count_does_not_grow_with_the_rows(owner_client, store_order, 
 def test_orders_of_a_company_the_user_may_not_see_are_not_listed(
     account, other_company, three_orders, order_viewer_client, owner
 ):
-    from backroom.companies.models import Department
     from backroom.orders.services import create_order
 
     elsewhere = create_order(
@@ -405,3 +406,29 @@ def test_the_notice_names_the_stores_without_a_link_for_who_may_not_view_them(
 
     assert "Acme online: 1" in notice.split("</p>")[0]
     assert "/stores/" not in notice.split("</p>")[0]
+
+
+def test_the_notice_links_only_the_stores_the_user_may_open(
+    account, company, other_company, three_orders, webshop, owner
+):
+    sister_store = Store.objects.create(
+        company=other_company,
+        name="Wholesale online",
+        language="EN",
+        regular_price_type=PriceType.objects.create(company=other_company, name="Trade"),
+        orders_department=Department.objects.create(company=other_company, name="Main"),
+        order_creator=owner,
+        created_by=owner,
+    )
+    held(webshop, 901)
+    held(sister_store, 902)
+    user = make_user(
+        account, company, username="ownstores", permissions=["orders.view.all", "stores.view.own"]
+    )
+
+    notice = signed_in(user).get("/orders/").content.decode().split('data-testid="held-notice">')[1]
+    notice = notice.split("</p>")[0]
+
+    assert f'<a href="/stores/{webshop.pk}/#held-orders">Acme online: 1</a>' in notice
+    assert "Wholesale online: 1" in notice
+    assert f"/stores/{sister_store.pk}/" not in notice
